@@ -1,0 +1,143 @@
+// Public types of the Vault Enterprise simulator (see index.ts). Kept apart from the
+// implementation so that other parts of the project can import them cheaply.
+
+export type Topology = 'seed' | number | string[];
+
+export interface SimulatorOptions {
+  /** `seed` = us-east-2, us-east, eu-west (all unconfigured); a number N = sim-01…sim-N; or names. */
+  topology: Topology;
+  tls?: 'none' | 'tls' | 'mtls';
+  /** Delay between a write on a primary and its arrival on a secondary. Default 150. */
+  streamDelayMs?: number;
+  /** Interval of primary↔secondary heartbeats. Default 1000 (tests use less). */
+  heartbeatIntervalMs?: number;
+  /** Port of the control interface; 0 or undefined = random. */
+  controlPort?: number;
+  /** Latency added to every request of every cluster (a `latency` fault on each). */
+  latencyMs?: number;
+  /** Unseal key shares per cluster and the threshold to unseal / build a DR operation token. Default 5 / 3. */
+  keyShares?: number;
+  keyThreshold?: number;
+  /** Vault version reported by every cluster. Default `1.19.0+ent`. */
+  version?: string;
+}
+
+/**
+ * A fault makes a cluster misbehave on purpose. Faults of the same kind replace each other
+ * (`status` faults are keyed by their `path` prefix, so several can coexist).
+ */
+export type Fault =
+  | { kind: 'latency'; ms: number }
+  /** Answer `code` with `{"errors": errors}`; only for request paths starting with `path` (e.g. `sys/replication`) when set. */
+  | { kind: 'status'; code: number; errors?: string[]; path?: string }
+  /** Act sealed (503 `Vault is sealed`), without really sealing (the real `seal()` also exists). */
+  | { kind: 'sealed' }
+  /** Act as an HA standby: sys/health 429, everything else 307 to `redirectTo` (default: this cluster's own address). */
+  | { kind: 'standby'; redirectTo?: string }
+  /** Act as a performance standby: sys/health 473 (reads are still served). */
+  | { kind: 'perfStandby' }
+  /** Destroy the socket on every request without answering. */
+  | { kind: 'drop' }
+  /** Send a valid status line and headers but cut the JSON body half way, then close. */
+  | { kind: 'truncated' }
+  /** Send a 200 with a body that is not JSON. */
+  | { kind: 'invalidJson' }
+  /** Send a 200 JSON body padded to `bytes` bytes. */
+  | { kind: 'hugeBody'; bytes: number }
+  /** The listener has `disable_replication_status_endpoints`: status endpoints answer `disabled path`. */
+  | { kind: 'redacted' };
+
+export type FaultKind = Fault['kind'];
+
+/** Replication state of one type (performance or DR) of one cluster, for inspection in tests. */
+export interface ModeSnapshot {
+  mode: 'disabled' | 'primary' | 'secondary' | 'bootstrapping';
+  clusterId?: string;
+  state?: string;
+  connectionState?: string;
+  /** Name of the simulated cluster this secondary replicates from. */
+  primaryName?: string;
+  /** Activation-token ids of the secondaries of this primary. */
+  knownSecondaries: string[];
+  lastRemoteWal: number;
+  merkleRoot: string;
+}
+
+export interface ClusterSnapshot {
+  name: string;
+  address: string;
+  sealed: boolean;
+  down: boolean;
+  lastWal: number;
+  lastPerformanceWal: number;
+  lastDrWal: number;
+  performance: ModeSnapshot;
+  dr: ModeSnapshot;
+  policies: string[];
+  /** Auth mount paths with trailing slash, e.g. `token/`, `userpass/`. */
+  authMounts: string[];
+  /** Secrets-engine mount paths with trailing slash, e.g. `sys/`, `secret/`. */
+  secretMounts: string[];
+  /** Number of stored (service) tokens, expired ones excluded. */
+  tokenCount: number;
+  /** TCP connections accepted by this cluster's listener since start. */
+  connectionsAccepted: number;
+  /** HTTP requests handled since start. */
+  requestsHandled: number;
+  faults: Fault[];
+}
+
+export interface SimCluster {
+  readonly name: string;
+  /** `http(s)://127.0.0.1:PORT` */
+  readonly address: string;
+  readonly port: number;
+  /** The root token made at start (or by the last `mintRootToken`); after a wipe it no longer works. */
+  readonly rootToken: string;
+  /** `vault-cluster-…`-style name reported in sys/health; here the cluster's own name. */
+  readonly clusterName: string;
+  readonly version: string;
+  readonly sealed: boolean;
+  readonly down: boolean;
+  /** Unseal key shares (hex) currently valid for this cluster; a secondary has its primary's. */
+  readonly unsealKeys: string[];
+  readonly keyThreshold: number;
+  setFault(f: Fault): void;
+  clearFaults(kind?: FaultKind): void;
+  /** Close the listener and every open connection. */
+  goDown(): Promise<void>;
+  /** Listen again on the same port. */
+  comeUp(): Promise<void>;
+  seal(): void;
+  unseal(): void;
+  /** Make a new root token on this cluster (stands in for `vault operator generate-root`). */
+  mintRootToken(): string;
+  /** Set the password the simulated LDAP directory accepts for `user` on the LDAP mount `mount`. */
+  setLdapPassword(user: string, password: string, mount?: string): void;
+  snapshot(): ClusterSnapshot;
+  /** The exact `data` of `GET sys/replication/status`. */
+  replicationStatus(): Record<string, unknown>;
+  /** Text of an ACL policy, or undefined. */
+  policy(name: string): string | undefined;
+}
+
+export interface Simulator {
+  readonly clusters: SimCluster[];
+  cluster(name: string): SimCluster;
+  /** `http://127.0.0.1:PORT` of the control interface. */
+  readonly controlUrl: string;
+  readonly caPem?: string;
+  readonly clientCertPem?: string;
+  readonly clientKeyPem?: string;
+  readonly streamDelayMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** Cut replication traffic between two clusters (both directions). */
+  partition(a: string, b: string): void;
+  /** Heal one partition, or all when no names are given. */
+  heal(a?: string, b?: string): void;
+  /** Pairs currently partitioned. */
+  partitions(): Array<[string, string]>;
+  /** Resolves once every connected secondary has applied all of its primary's writes (bounded by `timeoutMs`). */
+  settle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
