@@ -120,3 +120,128 @@ export interface SecondaryActivationToken {
   primaryApiAddr?: string;
   creationPath?: string;
 }
+
+// ---- Added by the client (src/vault/client.ts) for the calls beyond replication status ----
+
+/** `auth` of a login, token create or renew reply. The token is a secret: keep it in memory only. */
+export interface AuthInfo {
+  clientToken: string;
+  accessor?: string;
+  policies: string[];
+  /** Seconds; 0 = never expires (root). */
+  leaseDuration: number;
+  renewable: boolean;
+  tokenPolicies?: string[];
+  entityId?: string;
+  tokenType?: string;
+  orphan?: boolean;
+  metadata?: Record<string, string>;
+}
+
+/** `GET sys/seal-status`. */
+export interface SealStatus {
+  sealed: boolean;
+  initialized?: boolean;
+  type?: string;
+  threshold?: number;
+  shares?: number;
+  progress?: number;
+  nonce?: string;
+  version?: string;
+  clusterName?: string;
+  clusterId?: string;
+  recoverySeal?: boolean;
+  storageType?: string;
+  raw: JsonObject;
+}
+
+/** `GET auth/token/lookup-self` (`data`), with the token itself (`id`) left out of `raw`. */
+export interface TokenInfo {
+  accessor?: string;
+  displayName?: string;
+  policies: string[];
+  /** Seconds left; 0 = no expiry. */
+  ttl?: number;
+  creationTtl?: number;
+  expireTime?: string;
+  renewable?: boolean;
+  orphan?: boolean;
+  type?: string;
+  entityId?: string;
+  path?: string;
+  namespacePath?: string;
+  meta?: Record<string, string>;
+  raw: JsonObject;
+}
+
+/** One entry of `GET sys/auth` or `GET sys/mounts`. */
+export interface MountEntry {
+  /** With the trailing slash, as Vault lists it (`userpass/`). */
+  path: string;
+  type: string;
+  description?: string;
+  accessor?: string;
+  local?: boolean;
+  sealWrap?: boolean;
+  options?: Record<string, string>;
+  config?: JsonObject;
+  raw: JsonObject;
+}
+
+/** `…/performance/primary/paths-filter/:id`. */
+export interface PathsFilter {
+  mode: 'allow' | 'deny' | (string & {});
+  paths: string[];
+  raw: JsonObject;
+}
+
+/** `…/performance/{primary,secondary}/dynamic-filter/:id`. */
+export interface DynamicFilter {
+  dynamicFilteredMounts: string[];
+  dynamicFilteredNamespaces: string[];
+  raw: JsonObject;
+}
+
+/** `…/dr/secondary/generate-operation-token/{attempt,update}` (vault-api.md §2.3, §3). */
+export interface DrOperationTokenProgress {
+  started: boolean;
+  nonce?: string;
+  progress: number;
+  required: number;
+  complete: boolean;
+  /** When complete: the token XORed with the OTP (base64), or PGP-encrypted. A secret. */
+  encodedToken?: string;
+  pgpFingerprint?: string;
+  /** Only in the reply that starts an attempt: the one-time pad to decode `encodedToken` with. */
+  otp?: string;
+  otpLength?: number;
+  raw: JsonObject;
+}
+
+/** One Merkle tree of a `merkle-check` report. */
+export interface MerkleTreeReport {
+  /** The key of `corrupted_tree_map`. */
+  id: string;
+  treeType?: string;
+  rootHash?: string;
+  corruptedSubtreeRoot: boolean;
+  /** Pages (keys of `corrupted_index_tuples_map`) with their corrupted flag and subpages. */
+  pages: { page: string; corrupted: boolean; subpages: number[] }[];
+}
+
+/** `POST sys/replication/merkle-check` → `data.merkle_corruption_report`. */
+export interface MerkleCheckReport {
+  corruptedRoot: boolean;
+  trees: MerkleTreeReport[];
+  /** Any corruption at all: root, a subtree root, a page or a subpage. */
+  corrupted: boolean;
+  /** RFC 3339 here (a unix-seconds string in the status replies). */
+  lastCorruptionCheck?: string;
+  raw: JsonObject;
+}
+
+/** `…/secondary/generate-public-key`: the reply shape is undocumented; the key is looked for under the likely names. */
+export interface SecondaryPublicKey {
+  publicKey?: string;
+  raw: JsonObject;
+}
