@@ -1,0 +1,223 @@
+// Shared helpers for the integration runner, the e2e driver and the demo: start code-server
+// (the real VS Code 1.100.3 workbench + Node extension host) in a sandbox, drive it with headless
+// /usr/bin/chromium through playwright-core, and always stop everything that was started.
+// Recipe and its reasons: /work/shared/real-vscode-offline.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTestVscode, CHROMIUM_PATH } from './install-test-vscode.mjs';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** User settings that keep the workbench quiet and the screen clean (no walkthroughs, no trust prompt). */
+export const CLEAN_USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'git.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+};
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+  // Resolve nothing but 127.0.0.1: the workbench must not reach out (marketplace, CDNs).
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+// ---- cleanup of everything started by this process ----------------------------------------
+
+const groups = new Set();
+let handlersInstalled = false;
+
+function killGroup(pid, signal) {
+  try { process.kill(-pid, signal); } catch { /* already gone */ }
+}
+
+/** Ends every registered process group when this process exits or gets SIGINT/SIGTERM. */
+function installExitHandlers() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', () => { for (const pid of groups) killGroup(pid, 'SIGKILL'); });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      console.error(`\n${sig}: stopping ${groups.size} process group(s)`);
+      for (const pid of groups) killGroup(pid, 'SIGTERM');
+      setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 300).unref();
+    });
+  }
+}
+
+/** Registers a process group (its leader's pid) to be killed when this process ends. */
+export function trackProcessGroup(pid) {
+  installExitHandlers();
+  groups.add(pid);
+}
+
+/** SIGTERM the group, then SIGKILL what is left after `graceMs`. Resolves when the leader has exited. */
+export async function stopProcessGroup(child, graceMs = 3000) {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const exited = child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', r));
+  killGroup(pid, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  // Children (the file watcher, the extension host) may outlive the leader for a moment.
+  killGroup(pid, 'SIGKILL');
+  groups.delete(pid);
+}
+
+// ---- code-server -----------------------------------------------------------------------------
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Throwaway HOME/XDG/TMP/user-data/extensions folders under `baseDir` (wiped first unless keep). */
+export function makeSandbox(baseDir, { keep = false } = {}) {
+  if (!keep) rmSync(baseDir, { recursive: true, force: true });
+  const dirs = {
+    baseDir,
+    home: join(baseDir, 'home'),
+    xdgConfig: join(baseDir, 'home', '.config'),
+    xdgData: join(baseDir, 'home', '.local', 'share'),
+    xdgCache: join(baseDir, 'home', '.cache'),
+    tmp: join(baseDir, 'tmp'),
+    userData: join(baseDir, 'user-data'),
+    extensions: join(baseDir, 'extensions'),
+    browserProfile: join(baseDir, 'chromium-profile'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return dirs;
+}
+
+function sandboxEnv(sb, extraEnv) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.toLowerCase().startsWith('npm_') || k === 'VSCODE_IPC_HOOK_CLI') delete env[k];
+  return {
+    ...env,
+    // An empty gallery: no marketplace look-ups (open-vsx.org) from the server.
+    EXTENSIONS_GALLERY: '{}',
+    HOME: sb.home, XDG_CONFIG_HOME: sb.xdgConfig, XDG_DATA_HOME: sb.xdgData, XDG_CACHE_HOME: sb.xdgCache, TMPDIR: sb.tmp,
+    ...extraEnv,
+  };
+}
+
+/** `code-server --install-extension <vsix>` into the sandbox's extensions dir. */
+export function installExtension(sb, vsixPath) {
+  const { codeServerEntry } = ensureTestVscode({ quiet: true });
+  const r = spawnSync(process.execPath, [codeServerEntry, '--config', '/dev/null', '--user-data-dir', sb.userData,
+    '--extensions-dir', sb.extensions, '--install-extension', vsixPath, '--force'], { env: sandboxEnv(sb, {}), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsixPath} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * Starts code-server on 127.0.0.1 in its own process group with the sandbox's dirs and clean
+ * user settings. Resolves once /healthz answers. `env` reaches the extension host too.
+ */
+export async function startCodeServer({ sandbox: sb, workspace, port, env = {}, userSettings = {}, logFile, echo = false }) {
+  const { codeServerEntry } = ensureTestVscode({ quiet: true });
+  const listenPort = port ?? (await freePort());
+  mkdirSync(join(sb.userData, 'User'), { recursive: true });
+  writeFileSync(join(sb.userData, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_USER_SETTINGS, ...userSettings }, null, 2) + '\n');
+  const args = [codeServerEntry, '--config', '/dev/null', '--auth', 'none', '--bind-addr', `127.0.0.1:${listenPort}`,
+    '--user-data-dir', sb.userData, '--extensions-dir', sb.extensions, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'];
+  if (workspace) args.push(workspace);
+  const child = spawn(process.execPath, args, { env: sandboxEnv(sb, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  trackProcessGroup(child.pid);
+  const logPath = logFile ?? join(sb.baseDir, 'code-server.log');
+  const logStream = createWriteStream(logPath);
+  let output = '';
+  for (const s of [child.stdout, child.stderr]) {
+    s.on('data', (d) => {
+      logStream.write(d);
+      if (output.length < 200_000) output += d;
+      if (echo) process.stderr.write(d);
+    });
+  }
+  let exitInfo;
+  child.once('exit', (code, signal) => { exitInfo = { code, signal }; logStream.end(); });
+  const url = `http://127.0.0.1:${listenPort}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exitInfo) throw new Error(`code-server exited during start-up (${exitInfo.code ?? exitInfo.signal}); its output:\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stopProcessGroup(child);
+      throw new Error(`code-server did not answer ${url}/healthz within 30 s; log: ${logPath}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, port: listenPort, pid: child.pid, child, logPath,
+    output: () => output,
+    stop: () => stopProcessGroup(child),
+  };
+}
+
+/** `http://host/?folder=WS&payload=[...]` — how the web workbench takes extensionDevelopmentPath/extensionTestsPath. */
+export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath } = {}) {
+  const authority = `127.0.0.1:${server.port}`;
+  const remote = (p) => `vscode-remote://${authority}${resolve(p)}`;
+  const params = new URLSearchParams();
+  if (folder) params.set('folder', resolve(folder));
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  if (payload.length) params.set('payload', JSON.stringify(payload));
+  return `${server.url}/?${params.toString()}`;
+}
+
+// ---- headless Chromium -------------------------------------------------------------------------
+
+/** Launches /usr/bin/chromium (never a downloaded browser) with a fresh profile; returns browser + page. */
+export async function launchBrowser(sb, { viewport = { width: 1440, height: 900 } } = {}) {
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    throw new Error('playwright-core is not installed: run `npm ci` in the project first.');
+  }
+  rmSync(sb.browserProfile, { recursive: true, force: true });
+  const context = await chromium.launchPersistentContext(sb.browserProfile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+    env: { ...process.env, HOME: sb.home, XDG_CONFIG_HOME: sb.xdgConfig, XDG_CACHE_HOME: sb.xdgCache, TMPDIR: sb.tmp },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, close: () => context.close().catch(() => {}) };
+}
+
+/** Milliseconds → `12.3 s`. */
+export function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
