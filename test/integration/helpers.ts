@@ -1,0 +1,150 @@
+// Helpers for integration suites running inside VS Code's extension host (see index.ts).
+//
+// The simulator runs in the extension host itself: each suite starts its own with `startSim()`
+// (bundled into the suite from test/vault-sim), so tests can set faults and inspect clusters
+// directly. Typical suite:
+//
+//   let sim: Simulator;
+//   before(async () => { sim = await startSim(); await configureClusters(sim); });
+//   after(async () => { await clearClusters(); await sim?.stop(); });
+//   it('lists the clusters', async () => {
+//     const api = await getApi();
+//     await waitUntil('three clusters registered', () => api.registry ...);
+//   });
+import * as vscode from 'vscode';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
+import type { VaultReplicationApi } from '../../src/extension.js';
+
+export type { Simulator, SimCluster, Fault } from '../vault-sim/index.js';
+export type { VaultReplicationApi };
+
+/** `publisher.name` from package.json. */
+export const EXTENSION_ID = 'vault-replication.vault-replication';
+
+/** The extension's API object, activating the extension first if needed. */
+export async function getApi(): Promise<VaultReplicationApi> {
+  const ext = vscode.extensions.getExtension<VaultReplicationApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded in this VS Code (is extensionDevelopmentPath the project root?)`);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+/** Starts a simulator (default: the seed topology, quick streaming and heartbeats for tests). */
+export function startSim(opts: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  return startSimulator({ topology: 'seed', streamDelayMs: 50, heartbeatIntervalMs: 200, ...opts });
+}
+
+/** The first workspace folder (the runner always opens one). */
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open');
+  return folder.uri.fsPath;
+}
+
+/** Writes each cluster's root token to a 0600 file in a fresh temp folder; returns name -> path. */
+export function writeTokenFiles(sim: Simulator, names: readonly string[] = sim.clusters.map((c) => c.name)): Map<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-replication-tokens-')); // mode 0700
+  const paths = new Map<string, string>();
+  for (const name of names) {
+    const path = join(dir, `${name}.token`);
+    writeFileSync(path, sim.cluster(name).rootToken + '\n', { mode: 0o600 });
+    chmodSync(path, 0o600);
+    paths.set(name, path);
+  }
+  return paths;
+}
+
+/** One entry of the `vaultReplication.clusters` setting (never a token: tokens come from files or SecretStorage). */
+export interface ClusterSettingEntry {
+  name: string;
+  address: string;
+  auth: { method: 'tokenFile'; path: string } | { method: 'token' };
+  caFile?: string;
+  tlsSkipVerify?: boolean;
+}
+
+/** Settings entries for the simulator's clusters, logging in with token files. */
+export function clusterEntries(sim: Simulator, names: readonly string[] = sim.clusters.map((c) => c.name)): ClusterSettingEntry[] {
+  const tokens = writeTokenFiles(sim, names);
+  return names.map((name) => ({
+    name,
+    address: sim.cluster(name).address,
+    auth: { method: 'tokenFile', path: tokens.get(name)! },
+  }));
+}
+
+/** Writes `vaultReplication.clusters` to the workspace settings and waits until VS Code reads it back. */
+export async function setClustersSetting(entries: readonly ClusterSettingEntry[] | undefined): Promise<void> {
+  const config = vscode.workspace.getConfiguration('vaultReplication');
+  try {
+    await config.update('clusters', entries, vscode.ConfigurationTarget.Workspace);
+  } catch {
+    // Not (yet) a registered setting: VS Code refuses to write it, but still reads it from the file.
+    writeWorkspaceSetting('vaultReplication.clusters', entries);
+  }
+  await waitUntil('vaultReplication.clusters to be applied', () => {
+    const now = vscode.workspace.getConfiguration('vaultReplication').inspect('clusters')?.workspaceValue;
+    return JSON.stringify(now) === JSON.stringify(entries) || undefined;
+  }, { timeoutMs: 10_000 });
+}
+
+function writeWorkspaceSetting(key: string, value: unknown): void {
+  const dir = join(workspaceDir(), '.vscode');
+  const file = join(dir, 'settings.json');
+  mkdirSync(dir, { recursive: true });
+  const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8') || '{}') as Record<string, unknown>) : {};
+  if (value === undefined) delete settings[key];
+  else settings[key] = value;
+  writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+}
+
+/** Configures the simulator's clusters (all, or `names`) in the workspace; returns the entries written. */
+export async function configureClusters(sim: Simulator, names?: readonly string[]): Promise<ClusterSettingEntry[]> {
+  const entries = clusterEntries(sim, names);
+  await setClustersSetting(entries);
+  return entries;
+}
+
+/** Removes `vaultReplication.clusters` from the workspace settings. */
+export function clearClusters(): Promise<void> {
+  return setClustersSetting(undefined);
+}
+
+export interface WaitOptions {
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+  /** Time between checks (default 50 ms). */
+  intervalMs?: number;
+}
+
+/**
+ * Polls `check` until it returns something other than undefined/false/null, and returns that.
+ * A thrown error counts as "not yet"; the last one is reported on timeout, with `what`.
+ */
+export async function waitUntil<T>(what: string, check: () => T | Promise<T>, opts: WaitOptions = {}): Promise<Exclude<T, undefined | null | false>> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const intervalMs = opts.intervalMs ?? 50;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== null && v !== false) return v as Exclude<T, undefined | null | false>;
+      lastError = undefined;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? `; last error: ${lastError.message}` : lastError !== undefined ? `; last error: ${String(lastError)}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Whether a command id is registered (by any extension or the workbench). */
+export async function hasCommand(id: string): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(id);
+}

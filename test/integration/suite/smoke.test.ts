@@ -1,0 +1,48 @@
+// Smoke test inside a real VS Code: the extension loads and activates, its Clusters view is
+// contributed and can be shown, and the simulator bundled into the suite answers like Vault.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, getApi, hasCommand, startSim, waitUntil, type Simulator } from '../helpers.js';
+
+describe('smoke', () => {
+  it('activates the extension and returns its API', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is loaded`);
+    const api = await getApi();
+    assert.ok(ext.isActive, 'extension is active after activate()');
+    assert.equal(api.version, (ext.packageJSON as { version: string }).version);
+  });
+
+  it('contributes the Vault Replication view container with the Clusters view', async () => {
+    // VS Code registers `workbench.view.extension.<container>` and `<view>.focus` for contributed views.
+    await waitUntil('the view container command', () => hasCommand('workbench.view.extension.vaultReplication'));
+    assert.ok(await hasCommand('vaultReplication.clusters.focus'), 'vaultReplication.clusters.focus is registered');
+    await vscode.commands.executeCommand('workbench.view.extension.vaultReplication');
+    await vscode.commands.executeCommand('vaultReplication.clusters.focus');
+  });
+
+  describe('simulator', () => {
+    let sim: Simulator | undefined;
+    before(async () => {
+      sim = await startSim();
+    });
+    after(async () => {
+      await sim?.stop();
+    });
+
+    it('starts the seed topology and answers sys/health and sys/replication/status', async () => {
+      assert.deepEqual(sim!.clusters.map((c) => c.name), ['us-east-2', 'us-east', 'eu-west']);
+      const c = sim!.cluster('us-east-2');
+      const health = await fetch(`${c.address}/v1/sys/health`);
+      assert.equal(health.status, 200);
+      const body = (await health.json()) as { initialized: boolean; sealed: boolean };
+      assert.equal(body.initialized, true);
+      assert.equal(body.sealed, false);
+      const status = await fetch(`${c.address}/v1/sys/replication/status`, { headers: { 'X-Vault-Token': c.rootToken } });
+      assert.equal(status.status, 200);
+      const repl = (await status.json()) as { data: { performance: { mode: string }; dr: { mode: string } } };
+      assert.equal(repl.data.performance.mode, 'disabled');
+      assert.equal(repl.data.dr.mode, 'disabled');
+    });
+  });
+});
