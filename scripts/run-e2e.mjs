@@ -1,0 +1,220 @@
+// End-to-end driver: packages the extension as a .vsix with @vscode/vsce (checking it holds only
+// the allowlisted files), installs it into code-server, starts the simulator's seed topology,
+// opens a workspace whose settings define the three clusters (tokens in 0600 files, never in
+// settings) and drives the real workbench in headless Chromium like a user, scenario by scenario
+// (test/e2e/scenarios/*.ts, in file-name order, sharing one code-server + browser).
+// Screenshots: test-results/screenshots/NN-name.png. Prints `N passed, N failed` for the steps.
+//
+// Usage: node scripts/run-e2e.mjs [--no-build] [--scenario SUBSTRING] [--verbose]
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { ensureTestVscode } from './install-test-vscode.mjs';
+import { installExtension, launchBrowser, makeSandbox, projectRoot, seconds, startCodeServer } from './code-server.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const verbose = flag('--verbose');
+const scenarioFilter = option('--scenario');
+
+const screenshotDir = join(projectRoot, 'test-results', 'screenshots');
+const scenarioDir = join(projectRoot, 'test', 'e2e', 'scenarios');
+
+// ---- packaging ---------------------------------------------------------------------------------
+
+/** Entry names of a zip file (read from its central directory; a .vsix is a zip). */
+export function zipEntries(file) {
+  const buf = readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error(`${file} is not a zip file (no end-of-central-directory record)`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const names = [];
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${n}`);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+// What the packaged extension may contain (.vscodeignore is an allowlist; vsce adds its manifest).
+const VSIX_ALLOWED = [
+  /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
+  /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i,
+  /^extension\/dist\/extension\.js(\.map)?$/, /^extension\/dist\/webview\//, /^extension\/media\//,
+];
+
+export function packageVsix(outFile) {
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  rmSync(outFile, { force: true });
+  const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+    { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  const entries = zipEntries(outFile).filter((e) => !e.endsWith('/'));
+  const unexpected = entries.filter((e) => !VSIX_ALLOWED.some((re) => re.test(e)));
+  if (unexpected.length) throw new Error(`the .vsix contains files outside the allowlist (fix .vscodeignore):\n  ${unexpected.join('\n  ')}`);
+  for (const required of ['extension/package.json', 'extension/dist/extension.js']) {
+    if (!entries.includes(required)) throw new Error(`the .vsix lacks ${required}`);
+  }
+  return entries;
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+async function loadScenarios() {
+  const files = readdirSync(scenarioDir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const out = [];
+  for (const f of files) {
+    const mod = await tsImport(pathToFileURL(join(scenarioDir, f)).href, import.meta.url);
+    const scenario = mod.scenario ?? mod.default?.scenario;
+    if (!scenario || !Array.isArray(scenario.steps)) throw new Error(`${f} does not export \`scenario: Scenario\` (see test/e2e/types.ts)`);
+    if (scenarioFilter && !scenario.name.includes(scenarioFilter) && !f.includes(scenarioFilter)) continue;
+    out.push({ file: f, ...scenario });
+  }
+  if (out.length === 0) throw new Error(`no scenario in ${scenarioDir}${scenarioFilter ? ` matches "${scenarioFilter}"` : ''}`);
+  return out;
+}
+
+function slug(s) {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+async function main() {
+  const t0 = Date.now();
+  const timings = [];
+  const lap = (label, since) => timings.push(`${label} ${seconds(Date.now() - since)}`);
+
+  let t = Date.now();
+  if (!flag('--no-build')) {
+    const b = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs')], { cwd: projectRoot, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('building the extension (scripts/build.mjs) failed');
+  }
+  const vsix = join(projectRoot, '.vscode-test', 'e2e', 'vault-replication.vsix');
+  const entries = packageVsix(vsix);
+  console.log(`[e2e] packaged ${entries.length} files into ${vsix}: ${entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice(10)).join(', ')}`);
+  lap('package', t);
+
+  ensureTestVscode({ quiet: true });
+  const runDir = join(projectRoot, '.vscode-test', 'runs', 'e2e');
+  const sb = makeSandbox(runDir);
+  t = Date.now();
+  installExtension(sb, vsix);
+  lap('install', t);
+
+  const { Workbench } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'e2e', 'workbench.ts')).href, import.meta.url);
+  const { startSimulator } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'vault-sim', 'index.ts')).href, import.meta.url);
+  const scenarios = await loadScenarios();
+
+  rmSync(screenshotDir, { recursive: true, force: true });
+  mkdirSync(screenshotDir, { recursive: true });
+  let shotNo = 0;
+
+  let sim, server, browser;
+  const results = [];
+  try {
+    t = Date.now();
+    sim = await startSimulator({ topology: 'seed', streamDelayMs: 150 });
+    // The workspace a user would have: clusters in settings, each token in its own 0600 file.
+    const workspace = join(runDir, 'workspace');
+    const tokenDir = join(runDir, 'tokens');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
+    const clusters = sim.clusters.map((c) => {
+      const tokenFile = join(tokenDir, `${c.name}.token`);
+      writeFileSync(tokenFile, `${c.rootToken}\n`, { mode: 0o600 });
+      chmodSync(tokenFile, 0o600);
+      return { name: c.name, address: c.address, tokenFile };
+    });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+      'vaultReplication.clusters': clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'tokenFile', path: c.tokenFile } })),
+    }, null, 2) + '\n');
+    writeFileSync(join(workspace, 'README.md'), '# Vault replication e2e workspace\n\nClusters are defined in .vscode/settings.json.\n');
+    lap('simulator', t);
+
+    t = Date.now();
+    server = await startCodeServer({ sandbox: sb, workspace, echo: verbose });
+    browser = await launchBrowser(sb);
+    const { page } = browser;
+    page.on('pageerror', (e) => { if (verbose) console.error(`[pageerror] ${e.message}`); });
+    if (verbose) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    lap('start', t);
+
+    const ctx = {
+      page, workbench: new Workbench(page), sim, clusters, workspace, serverUrl: server.url,
+      async screenshot(name) {
+        shotNo += 1;
+        const file = join(screenshotDir, `${String(shotNo).padStart(2, '0')}-${slug(name)}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+    };
+
+    t = Date.now();
+    for (const scenario of scenarios) {
+      console.log(`\n[e2e] scenario "${scenario.name}" (${scenario.file})`);
+      let broken;
+      for (const step of scenario.steps) {
+        if (broken) {
+          results.push({ scenario: scenario.name, step: step.name, state: 'skipped' });
+          console.log(`  - skipped: ${step.name}`);
+          continue;
+        }
+        const st = Date.now();
+        try {
+          await step.run(ctx);
+          results.push({ scenario: scenario.name, step: step.name, state: 'passed', ms: Date.now() - st });
+          console.log(`  ✔ ${step.name} (${Date.now() - st} ms)`);
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          let shot = '';
+          try { shot = await ctx.screenshot(`FAILED-${step.name}`); } catch { /* page gone */ }
+          results.push({ scenario: scenario.name, step: step.name, state: 'failed', message });
+          console.log(`  ✘ ${step.name}\n    step "${step.name}" of scenario "${scenario.name}" failed: ${message}${shot ? `\n    screenshot: ${shot}` : ''}`);
+          if (verbose && e instanceof Error && e.stack) console.log(e.stack);
+          broken = step.name;
+        }
+      }
+      // Leave no palette or menu open for the next scenario.
+      await page.keyboard.press('Escape').catch(() => {});
+    }
+    lap('scenarios', t);
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    await sim?.stop();
+  }
+
+  const passed = results.filter((r) => r.state === 'passed').length;
+  const failed = results.filter((r) => r.state === 'failed').length;
+  const skipped = results.filter((r) => r.state === 'skipped').length;
+  mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
+  writeFileSync(join(projectRoot, 'test-results', 'e2e-report.json'), JSON.stringify({ passed, failed, skipped, results }, null, 2) + '\n');
+  console.log(`\n[e2e] screenshots in ${screenshotDir} (${shotNo}); ${timings.join(', ')}; total ${seconds(Date.now() - t0)}`);
+  for (const r of results.filter((x) => x.state === 'failed')) console.log(`[e2e] FAILED: ${r.scenario} › ${r.step}: ${r.message.split('\n')[0]}`);
+  console.log(`${passed} passed, ${failed + skipped} failed${skipped ? ` (${skipped} skipped after a failed step)` : ''}`);
+  return failed + skipped > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[e2e] FAILED: ${e instanceof Error ? e.message : e}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
