@@ -23,8 +23,8 @@ export interface PolicyClient {
 export type ClusterWriteRole = 'performance-primary' | 'performance-secondary' | 'dr-secondary' | 'other';
 
 export interface PolicyBackend {
-  /** The cluster's client when the user is logged in; otherwise a reason in words (thrown as Unavailable). */
-  client(cluster: string): PolicyClient | string;
+  /** The cluster's client with a token; rejects (e.g. "not logged in") when there is none: reported as Unavailable. */
+  client(cluster: string): Promise<PolicyClient>;
   /** The cluster's replication role from the last poll, if known. */
   role(cluster: string): ClusterWriteRole | undefined;
   /** Name of the performance primary of a secondary, if known (for the "forwarded to" note). */
@@ -96,17 +96,20 @@ export class PolicyStore {
 
   constructor(private readonly backend: PolicyBackend, private readonly now: () => number = Date.now) {}
 
-  private clientFor(cluster: string): PolicyClient {
-    const c = this.backend.client(cluster);
-    if (typeof c === 'string') throw new PolicyFsError('Unavailable', c);
-    return c;
+  private async clientFor(cluster: string): Promise<PolicyClient> {
+    try {
+      return await this.backend.client(cluster);
+    } catch (err) {
+      if (isVaultError(err)) throw toPolicyFsError(err, cluster, 'Connecting');
+      throw new PolicyFsError('Unavailable', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** Policy names of a cluster, `root` left out (it cannot be read or edited). */
   async list(cluster: string): Promise<string[]> {
     let names: string[];
     try {
-      names = await this.clientFor(cluster).listPolicies();
+      names = await (await this.clientFor(cluster)).listPolicies();
     } catch (err) {
       throw toPolicyFsError(err, cluster, 'Listing ACL policies');
     }
@@ -116,9 +119,10 @@ export class PolicyStore {
   /** Reads a policy and updates what the store knows of it; returns the text and its stat. */
   async read(cluster: string, name: string): Promise<{ text: string; stat: PolicyStat; changed: boolean }> {
     if (name === ROOT_POLICY) throw new PolicyFsError('NoPermissions', `The root policy of ${cluster} is built in: Vault does not show or change it.`);
+    const client = await this.clientFor(cluster);
     let text: string;
     try {
-      text = await this.clientFor(cluster).readPolicy(name);
+      text = await client.readPolicy(name);
     } catch (err) {
       if (isVaultError(err) && err.kind === 'not-found') this.known.delete(key(cluster, name));
       throw toPolicyFsError(err, cluster, `Reading policy "${name}"`);
@@ -164,7 +168,7 @@ export class PolicyStore {
     if (text.trim() === '') {
       throw new PolicyFsError('Unknown', `Vault does not accept an empty policy: "${name}" on ${cluster} was not saved. Delete the policy instead.`);
     }
-    const client = this.clientFor(cluster);
+    const client = await this.clientFor(cluster);
     const existing = await this.exists(client, cluster, name);
     if (!existing && !opts.create) throw new PolicyFsError('FileNotFound', `Policy "${name}" does not exist on ${cluster}.`);
     if (existing && !opts.overwrite) throw new PolicyFsError('FileExists', `Policy "${name}" already exists on ${cluster}.`);
@@ -203,7 +207,7 @@ export class PolicyStore {
     if (name === ROOT_POLICY || name === DEFAULT_POLICY) {
       throw new PolicyFsError('NoPermissions', `The ${name} policy of ${cluster} is built in and cannot be deleted.`);
     }
-    const client = this.clientFor(cluster);
+    const client = await this.clientFor(cluster);
     // Vault answers a DELETE of a missing policy with success; a file system must say "not found".
     if ((await this.exists(client, cluster, name)) === undefined) throw new PolicyFsError('FileNotFound', `Policy "${name}" does not exist on ${cluster}.`);
     try {

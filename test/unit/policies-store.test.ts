@@ -47,7 +47,10 @@ function setup(role: ClusterWriteRole = 'performance-primary') {
   const vault = new FakeVault();
   let clock = 1000;
   const store = new PolicyStore({
-    client: (cluster) => (cluster === 'us-east-2' || cluster === 'us-east' ? vault : `Log in to ${cluster} first.`),
+    client: async (cluster) => {
+      if (cluster === 'us-east-2' || cluster === 'us-east') return vault;
+      throw new Error(`Log in to ${cluster} first.`);
+    },
     role: () => role,
     primaryOf: () => 'us-east-2',
   }, () => clock);
