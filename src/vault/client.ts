@@ -3,7 +3,7 @@
 // bounded 307/308 following (HA standbys), and every failure turned into a VaultError whose message
 // names the cluster, method and URL and never contains a token. No vscode import: plain Node.
 
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import {
   VaultConfigError,
@@ -109,6 +109,8 @@ export interface RequestOptions {
   /** Further secrets in path or body to keep out of error messages (the token always is). */
   secrets?: string[];
   headersTimeoutMs?: number;
+  /** Send on the client's status connection (short unauthenticated reads that polls repeat). */
+  statusLane?: boolean;
 }
 
 /** Options for the typed calls other than the status reads. */
@@ -322,6 +324,13 @@ export class VaultClient {
   private readonly baseUrl: URL;
   private readonly tlsOptions: TlsConnectOptions;
   private readonly pools = new Map<string, Pool>();
+  /**
+   * Status reads (health, seal and replication status) share one connection of their own: undici
+   * waits an event-loop turn before reusing a keep-alive socket, so back-to-back polls through a
+   * Pool would open a second connection; a single Client queues them on one socket instead, and a
+   * slow write on the Pool never holds a poll up.
+   */
+  private readonly statusLane: Client;
   private opened = 0;
   private closed = false;
 
@@ -346,6 +355,10 @@ export class VaultClient {
     url.hash = '';
     this.baseUrl = url;
     this.tlsOptions = loadTlsOptions(endpoint.tls, endpoint.name);
+    this.statusLane = new Client(url.origin, this.dispatcherOptions());
+    this.statusLane.on('connect', () => {
+      this.opened++;
+    });
     this.poolFor(url.origin);
     this.performance = this.buildPerformanceApi();
     this.dr = this.buildDrApi();
@@ -368,9 +381,9 @@ export class VaultClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const pools = [...this.pools.values()];
+    const dispatchers: Dispatcher[] = [this.statusLane, ...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy()));
+    await Promise.all(dispatchers.map((d) => d.destroy()));
   }
 
   // ---------------------------------------------------------------- generic request
@@ -385,23 +398,26 @@ export class VaultClient {
   private poolFor(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, {
-        connections: this.options.maxConnectionsPerOrigin,
-        pipelining: 1,
-        // Keep idle connections across polls (10 s apart); a server's Keep-Alive hint still wins.
-        keepAliveTimeout: 60_000,
-        keepAliveMaxTimeout: 600_000,
-        headersTimeout: this.options.headersTimeoutMs,
-        bodyTimeout: this.options.bodyTimeoutMs,
-        maxResponseSize: this.options.maxResponseBytes,
-        connect: { ...this.tlsOptions, timeout: this.options.connectTimeoutMs },
-      });
+      pool = new Pool(origin, { ...this.dispatcherOptions(), connections: this.options.maxConnectionsPerOrigin });
       pool.on('connect', () => {
         this.opened++;
       });
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  private dispatcherOptions(): Client.Options {
+    return {
+      pipelining: 1,
+      // Keep idle connections across polls (10 s apart); a server's Keep-Alive hint still wins.
+      keepAliveTimeout: 60_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: this.options.headersTimeoutMs,
+      bodyTimeout: this.options.bodyTimeoutMs,
+      maxResponseSize: this.options.maxResponseBytes,
+      connect: { ...this.tlsOptions, timeout: this.options.connectTimeoutMs },
+    };
   }
 
   private fail(kind: VaultErrorKind, method: string, url: string, secrets: string[], extra: { status?: number; errors?: string[]; detail?: string; cause?: unknown }): VaultError {
@@ -457,7 +473,8 @@ export class VaultClient {
     for (let hops = 0; ; hops++) {
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.poolFor(url.origin).request({
+        const dispatcher = opts.statusLane && url.origin === this.baseUrl.origin ? this.statusLane : this.poolFor(url.origin);
+        res = await dispatcher.request({
           path: url.pathname + url.search,
           method: method as Dispatcher.HttpMethod,
           headers,
@@ -612,14 +629,14 @@ export class VaultClient {
 
   /** `GET sys/health`: every status code it uses (200, 429, 472, 473, 501, 503, 474, 530, …) is data. */
   async health(signal?: AbortSignal): Promise<HealthStatus> {
-    const reply = await this.exchange('GET', 'sys/health', { signal, rootOnly: true });
+    const reply = await this.exchange('GET', 'sys/health', { signal, rootOnly: true, statusLane: true });
     if (looksLikeHealth(reply.body)) return this.parsed(reply, (b) => parseHealth(reply.status, b));
     this.ensureOk(reply);
     return this.parsed(reply, (b) => parseHealth(reply.status, b));
   }
 
   async sealStatus(signal?: AbortSignal): Promise<SealStatus> {
-    const reply = await this.call('GET', 'sys/seal-status', { signal, rootOnly: true });
+    const reply = await this.call('GET', 'sys/seal-status', { signal, rootOnly: true, statusLane: true });
     return this.parsed(reply, parseSealStatus);
   }
 
@@ -628,7 +645,7 @@ export class VaultClient {
    * `disabled path`: that is returned as `{kind: 'redacted'}`, not thrown.
    */
   async replicationStatus(signal?: AbortSignal): Promise<ReplicationStatus> {
-    const reply = await this.exchange('GET', 'sys/replication/status', { signal, rootOnly: true });
+    const reply = await this.exchange('GET', 'sys/replication/status', { signal, rootOnly: true, statusLane: true });
     if (reply.status >= 400 && parseErrors(reply.body).includes('disabled path')) {
       return { kind: 'redacted', raw: asObject(reply.body) ?? {} };
     }
@@ -638,12 +655,12 @@ export class VaultClient {
 
   /** `GET sys/replication/performance/status` (throws kind `redacted` on a redacting listener). */
   async performanceStatus(signal?: AbortSignal): Promise<ModeStatus> {
-    const reply = await this.call('GET', 'sys/replication/performance/status', { signal, rootOnly: true });
+    const reply = await this.call('GET', 'sys/replication/performance/status', { signal, rootOnly: true, statusLane: true });
     return this.parsed(reply, parseModeStatusReply);
   }
 
   async drStatus(signal?: AbortSignal): Promise<ModeStatus> {
-    const reply = await this.call('GET', 'sys/replication/dr/status', { signal, rootOnly: true });
+    const reply = await this.call('GET', 'sys/replication/dr/status', { signal, rootOnly: true, statusLane: true });
     return this.parsed(reply, parseModeStatusReply);
   }
 

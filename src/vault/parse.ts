@@ -285,7 +285,10 @@ export function parseAuth(v: unknown): AuthInfo | undefined {
  */
 export function parseSecondaryActivationToken(body: unknown, id: string, receivedAt: Date = new Date()): SecondaryActivationToken {
   const o = requireObject(body, 'secondary token');
-  const wrap = parseWrapInfo(o.wrap_info);
+  // With `secondary_public_key` the reply is encrypted rather than wrapped and its shape is not
+  // documented (vault-api.md §4); accept a `data.token` there, with no TTL known.
+  const dataToken = str(asObject(o.data)?.token);
+  const wrap = parseWrapInfo(o.wrap_info) ?? (dataToken ? { token: dataToken, ttl: 0 } : undefined);
   if (!wrap) throw new VaultParseError('secondary token: the reply has no "wrap_info.token"');
   const t: SecondaryActivationToken = { token: wrap.token, id, ttlSeconds: wrap.ttl };
   put(t, 'creationPath', wrap.creationPath);
@@ -294,7 +297,7 @@ export function parseSecondaryActivationToken(body: unknown, id: string, receive
   put(t, 'issuedAt', claims?.issuedAt);
   if (claims?.expiresAt) {
     t.expiresAt = claims.expiresAt;
-  } else {
+  } else if (wrap.ttl > 0) {
     const created = wrap.creationTime ? Date.parse(wrap.creationTime) : NaN;
     const base = Number.isNaN(created) ? receivedAt.getTime() : created;
     t.expiresAt = new Date(base + wrap.ttl * 1000);

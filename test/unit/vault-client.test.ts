@@ -1,0 +1,624 @@
+// The client against tiny local HTTP(S) servers on 127.0.0.1: headers (token, namespace rules),
+// the request each typed call sends, error kinds, timeouts, cancellation, size cap, redirects,
+// keep-alive, TLS/mTLS and that no token ever appears in an error.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VaultClient, isRootOnlyPath, type ClientOptions, type ClusterEndpoint } from '../../src/vault/client.js';
+import { VaultConfigError, VaultError, type VaultErrorKind } from '../../src/vault/errors.js';
+import { makePki } from '../vault-sim/tls.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
+
+/** A server that records requests and answers with the current handler; counts connections. */
+class TestServer {
+  readonly seen: Seen[] = [];
+  connections = 0;
+  handler: Handler = (_req, res) => json(res, 200, { data: {} });
+  private readonly sockets = new Set<Socket>();
+  constructor(readonly server: http.Server | https.Server) {
+    server.on('connection', (s: Socket) => {
+      this.connections++;
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    // TLS servers report sockets via secureConnection too; count TCP accepts only (above).
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        this.handler(req, res, body);
+      });
+    });
+  }
+  async listen(): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    const port = (this.server.address() as AddressInfo).port;
+    return `${this.server instanceof https.Server ? 'https' : 'http'}://127.0.0.1:${port}`;
+  }
+  last(): Seen {
+    const s = this.seen.at(-1);
+    assert.ok(s, 'the server saw no request');
+    return s;
+  }
+  reset(): void {
+    this.seen.length = 0;
+    this.handler = (_req, res) => json(res, 200, { data: {} });
+  }
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function rejectsKind(p: Promise<unknown>, kind: VaultErrorKind): Promise<VaultError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof VaultError, `expected a VaultError, got ${String(e)}`);
+    assert.equal(e.kind, kind, `kind of: ${e.message}`);
+    return e;
+  }
+  assert.fail(`expected a VaultError of kind ${kind}, but the call succeeded`);
+}
+
+const TOKEN = 'hvs.CAESIJ7t0kenThatMustNeverLeak0123456789';
+
+describe('VaultClient over HTTP', () => {
+  const srv = new TestServer(http.createServer());
+  let address = '';
+  const clients: VaultClient[] = [];
+  const client = (extra: Partial<ClusterEndpoint> = {}, options?: ClientOptions): VaultClient => {
+    const c = new VaultClient({ name: 'us-east', address, ...extra }, options);
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    address = await srv.listen();
+  });
+  beforeEach(() => srv.reset());
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await srv.close();
+  });
+
+  describe('headers', () => {
+    it('sends X-Vault-Request always and X-Vault-Token only when set or passed', async () => {
+      const c = client();
+      await c.request('GET', 'sys/mounts');
+      assert.equal(srv.last().headers['x-vault-request'], 'true');
+      assert.equal(srv.last().headers['x-vault-token'], undefined);
+      assert.equal(c.hasToken(), false);
+      c.setToken(TOKEN);
+      assert.equal(c.hasToken(), true);
+      await c.request('GET', 'sys/mounts');
+      assert.equal(srv.last().headers['x-vault-token'], TOKEN);
+      await c.request('GET', 'sys/mounts', { token: 'hvs.other' });
+      assert.equal(srv.last().headers['x-vault-token'], 'hvs.other');
+      c.setToken(undefined);
+      await c.request('GET', 'sys/mounts');
+      assert.equal(srv.last().headers['x-vault-token'], undefined);
+    });
+
+    it('logins send no token and do not set one on the client', async () => {
+      const c = client({ namespace: 'team-a' });
+      c.setToken(TOKEN);
+      srv.handler = (_req, res) => json(res, 200, { auth: { client_token: 'hvs.new', policies: ['default'], lease_duration: 60, renewable: true } });
+      const auth = await c.loginUserpass('ops', 'pw');
+      assert.equal(auth.clientToken, 'hvs.new');
+      assert.equal(srv.last().url, '/v1/auth/userpass/login/ops');
+      assert.equal(srv.last().headers['x-vault-token'], undefined);
+      assert.equal(srv.last().headers['x-vault-namespace'], 'team-a');
+      assert.deepEqual(JSON.parse(srv.last().body), { password: 'pw' });
+      await c.lookupSelf().catch(() => undefined);
+      assert.equal(srv.last().headers['x-vault-token'], TOKEN, 'the client token is unchanged');
+    });
+
+    it('sends X-Vault-Namespace on namespaced paths only, never on root-only ones', async () => {
+      const c = client({ namespace: 'team-a/sub' });
+      c.setToken(TOKEN);
+      srv.handler = (_req, res) => json(res, 200, { data: { keys: [] }, initialized: true, sealed: false, standby: false });
+      const namespaced: [string, () => Promise<unknown>][] = [
+        ['/v1/sys/policies/acl?list=true', () => c.listPolicies()],
+        ['/v1/sys/mounts', () => c.request('GET', 'sys/mounts')],
+        ['/v1/sys/auth', () => c.request('GET', 'sys/auth')],
+        ['/v1/auth/token/lookup-self', () => c.request('GET', 'auth/token/lookup-self')],
+        ['/v1/sys/capabilities-self', () => c.request('POST', 'sys/capabilities-self', { body: { paths: ['x'] } })],
+      ];
+      for (const [url, run] of namespaced) {
+        await run();
+        assert.equal(srv.last().url, url);
+        assert.equal(srv.last().headers['x-vault-namespace'], 'team-a/sub', url);
+      }
+      const rootOnly: [string, () => Promise<unknown>][] = [
+        ['/v1/sys/health', () => c.health()],
+        ['/v1/sys/seal-status', () => c.request('GET', 'sys/seal-status')],
+        ['/v1/sys/replication/status', () => c.request('GET', '/v1/sys/replication/status')],
+        ['/v1/sys/replication/performance/primary/enable', () => c.performance.enablePrimary()],
+        ['/v1/sys/replication/dr/secondary/promote', () => c.dr.promote({ drOperationToken: 'dr-op-token-1234' })],
+        ['/v1/sys/mounts', () => c.request('GET', 'sys/mounts', { rootOnly: true })],
+      ];
+      for (const [url, run] of rootOnly) {
+        await run();
+        assert.equal(srv.last().url, url);
+        assert.equal(srv.last().headers['x-vault-namespace'], undefined, url);
+      }
+    });
+
+    it('sends no namespace header when the endpoint has none', async () => {
+      await client().request('GET', 'sys/mounts');
+      assert.equal(srv.last().headers['x-vault-namespace'], undefined);
+    });
+
+    it('knows the root-only paths', () => {
+      for (const p of ['sys/replication/status', '/v1/sys/replication/dr/secondary/promote', 'sys/health', 'sys/seal-status', 'sys/license/status', 'sys/storage/raft/autopilot/state', 'sys/step-down']) {
+        assert.equal(isRootOnlyPath(p), true, p);
+      }
+      for (const p of ['sys/policies/acl/x', 'sys/mounts', 'sys/auth/userpass', 'auth/token/lookup-self', 'sys/replicationx', 'secret/data/x', 'sys/capabilities-self']) {
+        assert.equal(isRootOnlyPath(p), false, p);
+      }
+    });
+  });
+
+  describe('typed calls send the documented request', () => {
+    const cases: [string, string, string, unknown, (c: VaultClient) => Promise<unknown>, unknown?][] = [
+      ['recover', 'POST', '/v1/sys/replication/recover', undefined, (c) => c.recover()],
+      ['reindex', 'POST', '/v1/sys/replication/reindex', { diff: true, skip_flush: true }, (c) => c.reindex({ diff: true, skipFlush: true })],
+      ['merkle-check', 'POST', '/v1/sys/replication/merkle-check', undefined, (c) => c.merkleCheck(), { data: { merkle_corruption_report: { corrupted_root: false } } }],
+      ['perf enable', 'POST', '/v1/sys/replication/performance/primary/enable', { primary_cluster_addr: 'https://p:8201' }, (c) => c.performance.enablePrimary({ primaryClusterAddr: 'https://p:8201' })],
+      ['perf enable default', 'POST', '/v1/sys/replication/performance/primary/enable', {}, (c) => c.performance.enablePrimary()],
+      ['perf demote', 'POST', '/v1/sys/replication/performance/primary/demote', undefined, (c) => c.performance.demotePrimary()],
+      ['perf disable', 'POST', '/v1/sys/replication/performance/primary/disable', undefined, (c) => c.performance.disablePrimary()],
+      ['perf token', 'POST', '/v1/sys/replication/performance/primary/secondary-token', { id: 'us-east', ttl: '30m' }, (c) => c.performance.secondaryToken({ id: 'us-east', ttl: '30m' }), { wrap_info: { token: 'wrapped', ttl: 1800 } }],
+      ['perf revoke', 'POST', '/v1/sys/replication/performance/primary/revoke-secondary', { id: 'us-east' }, (c) => c.performance.revokeSecondary('us-east')],
+      ['perf filter read', 'GET', '/v1/sys/replication/performance/primary/paths-filter/abc-123', undefined, (c) => c.performance.readPathsFilter('abc-123'), { data: { mode: 'deny', paths: ['a/'] } }],
+      ['perf filter set', 'POST', '/v1/sys/replication/performance/primary/paths-filter/abc-123', { mode: 'deny', paths: ['a/', 'ns1/'] }, (c) => c.performance.setPathsFilter('abc-123', { mode: 'deny', paths: ['a/', 'ns1/'] })],
+      ['perf filter delete', 'DELETE', '/v1/sys/replication/performance/primary/paths-filter/abc-123', undefined, (c) => c.performance.deletePathsFilter('abc-123')],
+      ['perf dyn primary', 'GET', '/v1/sys/replication/performance/primary/dynamic-filter/us-east', undefined, (c) => c.performance.dynamicFilter('primary', 'us-east'), { data: {} }],
+      ['perf dyn secondary', 'GET', '/v1/sys/replication/performance/secondary/dynamic-filter/us-east', undefined, (c) => c.performance.dynamicFilter('secondary', 'us-east'), { data: {} }],
+      ['perf pubkey', 'POST', '/v1/sys/replication/performance/secondary/generate-public-key', undefined, (c) => c.performance.generatePublicKey()],
+      ['perf sec enable', 'POST', '/v1/sys/replication/performance/secondary/enable', { token: 'act-token-xyz', primary_api_addr: 'https://p:8200', ca_file: '/ca.pem' }, (c) => c.performance.enableSecondary({ token: 'act-token-xyz', primaryApiAddr: 'https://p:8200', caFile: '/ca.pem' })],
+      ['perf promote', 'POST', '/v1/sys/replication/performance/secondary/promote', { force: true }, (c) => c.performance.promote({ force: true })],
+      ['perf sec disable', 'POST', '/v1/sys/replication/performance/secondary/disable', undefined, (c) => c.performance.disableSecondary()],
+      ['perf update-primary', 'POST', '/v1/sys/replication/performance/secondary/update-primary', { update_primary_addrs: ['https://a:8201', 'https://b:8201'] }, (c) => c.performance.updatePrimary({ updatePrimaryAddrs: ['https://a:8201', 'https://b:8201'] })],
+      ['dr enable', 'POST', '/v1/sys/replication/dr/primary/enable', {}, (c) => c.dr.enablePrimary()],
+      ['dr demote', 'POST', '/v1/sys/replication/dr/primary/demote', undefined, (c) => c.dr.demotePrimary()],
+      ['dr disable', 'POST', '/v1/sys/replication/dr/primary/disable', undefined, (c) => c.dr.disablePrimary()],
+      ['dr token', 'POST', '/v1/sys/replication/dr/primary/secondary-token', { id: 'dr-west' }, (c) => c.dr.secondaryToken({ id: 'dr-west' }), { wrap_info: { token: 'wrapped', ttl: 1800 } }],
+      ['dr revoke', 'POST', '/v1/sys/replication/dr/primary/revoke-secondary', { id: 'dr-west' }, (c) => c.dr.revokeSecondary('dr-west')],
+      ['dr pubkey', 'POST', '/v1/sys/replication/dr/secondary/generate-public-key', undefined, (c) => c.dr.generatePublicKey()],
+      ['dr sec enable', 'POST', '/v1/sys/replication/dr/secondary/enable', { token: 'act-token-xyz' }, (c) => c.dr.enableSecondary({ token: 'act-token-xyz' })],
+      ['dr promote', 'POST', '/v1/sys/replication/dr/secondary/promote', { dr_operation_token: 'drop-token', primary_cluster_addr: 'https://x:8201' }, (c) => c.dr.promote({ drOperationToken: 'drop-token', primaryClusterAddr: 'https://x:8201' })],
+      ['dr sec disable', 'POST', '/v1/sys/replication/dr/secondary/disable', { dr_operation_token: 'drop-token' }, (c) => c.dr.disableSecondary({ drOperationToken: 'drop-token' })],
+      ['dr update-primary', 'POST', '/v1/sys/replication/dr/secondary/update-primary', { dr_operation_token: 'drop-token', token: 'act-token-xyz' }, (c) => c.dr.updatePrimary({ drOperationToken: 'drop-token', token: 'act-token-xyz' })],
+      ['dr attempt status', 'GET', '/v1/sys/replication/dr/secondary/generate-operation-token/attempt', undefined, (c) => c.dr.operationTokenStatus()],
+      ['dr attempt start', 'POST', '/v1/sys/replication/dr/secondary/generate-operation-token/attempt', { pgp_key: 'PGPKEY' }, (c) => c.dr.startOperationTokenAttempt({ pgpKey: 'PGPKEY' })],
+      ['dr attempt cancel', 'DELETE', '/v1/sys/replication/dr/secondary/generate-operation-token/attempt', undefined, (c) => c.dr.cancelOperationTokenAttempt()],
+      ['dr attempt update', 'POST', '/v1/sys/replication/dr/secondary/generate-operation-token/update', { key: 'share-1', nonce: 'n-1' }, (c) => c.dr.operationTokenUpdate({ key: 'share-1', nonce: 'n-1' })],
+      ['dr op delete', 'POST', '/v1/sys/replication/dr/secondary/operation-token/delete', { dr_operation_token: 'drop-token' }, (c) => c.dr.deleteOperationToken('drop-token')],
+      ['dr reindex', 'POST', '/v1/sys/replication/dr/secondary/reindex', { dr_operation_token: 'drop-token', force: true }, (c) => c.dr.reindexSecondary({ drOperationToken: 'drop-token', force: true })],
+      ['dr recover', 'POST', '/v1/sys/replication/dr/secondary/recover', { dr_operation_token: 'drop-token' }, (c) => c.dr.recoverSecondary('drop-token')],
+      ['dr merkle', 'POST', '/v1/sys/replication/dr/secondary/merkle-check', { dr_operation_token: 'drop-token' }, (c) => c.dr.merkleCheckSecondary('drop-token'), { data: { merkle_corruption_report: {} } }],
+      ['dr license', 'GET', '/v1/sys/replication/dr/secondary/license/status', undefined, (c) => c.dr.licenseStatus()],
+      ['dr reload', 'POST', '/v1/sys/replication/dr/secondary/config/reload/license', undefined, (c) => c.dr.reloadSubsystem('license')],
+      ['perf status', 'GET', '/v1/sys/replication/performance/status', undefined, (c) => c.performanceStatus(), { data: { mode: 'disabled' } }],
+      ['dr status', 'GET', '/v1/sys/replication/dr/status', undefined, (c) => c.drStatus(), { data: { mode: 'disabled' } }],
+      ['status', 'GET', '/v1/sys/replication/status', undefined, (c) => c.replicationStatus(), { data: { dr: {}, performance: {} } }],
+      ['seal status', 'GET', '/v1/sys/seal-status', undefined, (c) => c.sealStatus(), { sealed: false }],
+      ['lookup-self', 'GET', '/v1/auth/token/lookup-self', undefined, (c) => c.lookupSelf(), { data: { policies: ['root'] } }],
+      ['create token', 'POST', '/v1/auth/token/create', { policies: ['p'], ttl: '1h', no_parent: true, type: 'batch' }, (c) => c.createToken({ policies: ['p'], ttl: '1h', noParent: true, type: 'batch' }), { auth: { client_token: 't' } }],
+      ['create token role', 'POST', '/v1/auth/token/create/dr-batch', {}, (c) => c.createToken({ role: 'dr-batch' }), { auth: { client_token: 't' } }],
+      ['renew-self', 'POST', '/v1/auth/token/renew-self', { increment: '1h' }, (c) => c.renewSelf('1h'), { auth: { client_token: 't' } }],
+      ['approle', 'POST', '/v1/auth/ci-approle/login', { role_id: 'rid', secret_id: 'sid' }, (c) => c.loginAppRole('rid', 'sid', 'ci-approle'), { auth: { client_token: 't' } }],
+      ['ldap', 'POST', '/v1/auth/ldap/login/j.doe%40corp', { password: 'pw' }, (c) => c.loginLdap('j.doe@corp', 'pw'), { auth: { client_token: 't' } }],
+      ['policies list', 'GET', '/v1/sys/policies/acl?list=true', undefined, (c) => c.listPolicies(), { data: { keys: ['default'] } }],
+      ['policy read', 'GET', '/v1/sys/policies/acl/ops%20team', undefined, (c) => c.readPolicy('ops team'), { data: { policy: '' } }],
+      ['policy write', 'POST', '/v1/sys/policies/acl/ops', { policy: 'path "x" {}' }, (c) => c.writePolicy('ops', 'path "x" {}')],
+      ['policy delete', 'DELETE', '/v1/sys/policies/acl/ops', undefined, (c) => c.deletePolicy('ops')],
+      ['auth list', 'GET', '/v1/sys/auth', undefined, (c) => c.listAuthMethods()],
+      ['auth enable', 'POST', '/v1/sys/auth/team/userpass', { type: 'userpass', local: true }, (c) => c.enableAuthMethod('team/userpass/', { type: 'userpass', local: true })],
+      ['auth disable', 'DELETE', '/v1/sys/auth/userpass', undefined, (c) => c.disableAuthMethod('userpass/')],
+      ['mounts list', 'GET', '/v1/sys/mounts', undefined, (c) => c.listMounts()],
+      ['mount enable', 'POST', '/v1/sys/mounts/kv2', { type: 'kv', description: 'd', options: { version: '2' } }, (c) => c.enableSecretsEngine('kv2', { type: 'kv', description: 'd', options: { version: '2' } })],
+      ['mount disable', 'DELETE', '/v1/sys/mounts/kv2', undefined, (c) => c.disableSecretsEngine('kv2')],
+      ['capabilities', 'POST', '/v1/sys/capabilities-self', { paths: ['sys/replication/status'] }, (c) => c.capabilitiesSelf(['sys/replication/status']), { data: { 'sys/replication/status': ['read'] } }],
+    ];
+    for (const [name, method, url, body, run, reply] of cases) {
+      it(name, async () => {
+        const c = client();
+        c.setToken(TOKEN);
+        srv.handler = (_req, res) => json(res, 200, reply ?? { data: {} });
+        await run(c);
+        const s = srv.last();
+        assert.equal(s.method, method);
+        assert.equal(s.url, url);
+        if (body === undefined) assert.equal(s.body, '');
+        else assert.deepEqual(JSON.parse(s.body), body);
+      });
+    }
+  });
+
+  describe('replies', () => {
+    it('returns data, warnings, wrap info, auth, raw and headers', async () => {
+      srv.handler = (_req, res) =>
+        json(res, 200, { data: { a: 1 }, warnings: ['Vault will be briefly unavailable', 3], wrap_info: { token: 'w', ttl: 5 }, auth: null }, { 'x-vault-index': 'idx' });
+      const r = await client().request<{ a: number }>('POST', 'sys/replication/performance/primary/enable');
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.data, { a: 1 });
+      assert.deepEqual(r.warnings, ['Vault will be briefly unavailable']);
+      assert.deepEqual(r.wrapInfo, { token: 'w', ttl: 5 });
+      assert.equal(r.auth, undefined);
+      assert.equal(r.headers['x-vault-index'], 'idx');
+      assert.equal((r.raw as { data: unknown }).data !== undefined, true);
+    });
+
+    it('accepts 204 with no body', async () => {
+      srv.handler = (_req, res) => {
+        res.writeHead(204);
+        res.end();
+      };
+      const r = await client().performance.deletePathsFilter('x');
+      assert.equal(r.status, 204);
+      assert.equal(r.data, undefined);
+      assert.equal(r.raw, undefined);
+    });
+
+    it('reads sys/health with every status code as data, sending no code parameters', async () => {
+      const c = client();
+      for (const code of [200, 429, 472, 473, 501, 503, 474, 530]) {
+        srv.handler = (_req, res) => json(res, code, { initialized: code !== 501, sealed: code === 503 || code === 501, standby: code !== 200 });
+        const h = await c.health();
+        assert.equal(h.code, code);
+        assert.equal(h.sealed, code === 503 || code === 501);
+        assert.equal(srv.last().url, '/v1/sys/health');
+      }
+    });
+
+    it('turns an errors[] reply on sys/health into an error', async () => {
+      srv.handler = (_req, res) => json(res, 503, { errors: ['Vault is sealed'] });
+      await rejectsKind(client().health(), 'sealed');
+    });
+
+    it('returns a redacting listener\'s status as kind "redacted", and throws it from the per-type reads', async () => {
+      srv.handler = (_req, res) => json(res, 400, { errors: ['disabled path'] });
+      const c = client();
+      const s = await c.replicationStatus();
+      assert.equal(s.kind, 'redacted');
+      await rejectsKind(c.performanceStatus(), 'redacted');
+      await rejectsKind(c.drStatus(), 'redacted');
+    });
+
+    it('returns [] for an empty LIST (404 with an empty errors array) but not for a real 404', async () => {
+      srv.handler = (_req, res) => json(res, 404, { errors: [] });
+      assert.deepEqual(await client().listPolicies(), []);
+      srv.handler = (_req, res) => json(res, 404, { errors: ['no handler for route'] });
+      await rejectsKind(client().listPolicies(), 'not-found');
+    });
+
+    it('maps status codes to kinds with Vault\'s errors in the message', async () => {
+      const c = client();
+      const table: [number, string[], VaultErrorKind][] = [
+        [403, ['permission denied'], 'permission'],
+        [404, ['enterprise-only feature'], 'not-found'],
+        [503, ['Vault is sealed'], 'sealed'],
+        [500, ['internal error'], 'http'],
+        [400, ['missing id'], 'http'],
+        [412, [], 'http'],
+      ];
+      for (const [code, errors, kind] of table) {
+        srv.handler = (_req, res) => json(res, code, { errors });
+        const e = await rejectsKind(c.performance.revokeSecondary('x'), kind);
+        assert.equal(e.status, code);
+        assert.deepEqual(e.errors, errors);
+        assert.equal(e.cluster, 'us-east');
+        assert.equal(e.method, 'POST');
+        assert.equal(e.url, `${address}/v1/sys/replication/performance/primary/revoke-secondary`);
+        for (const m of errors) assert.ok(e.message.includes(m), e.message);
+        assert.ok(e.message.startsWith(`us-east: POST ${address}/v1/sys/replication/performance/primary/revoke-secondary failed: HTTP ${code}`), e.message);
+      }
+    });
+
+    it('reports an HTML error page from a proxy as an HTTP error', async () => {
+      srv.handler = (_req, res) => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html>Bad Gateway</html>');
+      };
+      const e = await rejectsKind(client().replicationStatus(), 'http');
+      assert.equal(e.status, 502);
+      assert.match(e.message, /not JSON/);
+    });
+
+    it('reports invalid JSON, non-object JSON and missing parts as invalid-response', async () => {
+      const c = client();
+      srv.handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"data": {"dr": ');
+      };
+      await rejectsKind(c.replicationStatus(), 'invalid-response');
+      for (const body of [[1, 2], 'text', 42]) {
+        srv.handler = (_req, res) => json(res, 200, body);
+        await rejectsKind(c.replicationStatus(), 'invalid-response');
+        await rejectsKind(c.request('GET', 'sys/mounts'), 'invalid-response');
+      }
+      srv.handler = (_req, res) => json(res, 200, { data: null });
+      const e = await rejectsKind(c.replicationStatus(), 'invalid-response');
+      assert.match(e.message, /no "data" object/);
+      srv.handler = (_req, res) => json(res, 200, { data: {} });
+      await rejectsKind(c.loginUserpass('u', 'p'), 'invalid-response');
+    });
+
+    it('reports a body cut off mid-way as invalid-response', async () => {
+      srv.handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 400 });
+        res.write('{"data": {"dr": {"mode": "prim');
+        setTimeout(() => res.socket?.destroy(), 10);
+      };
+      const e = await rejectsKind(client().replicationStatus(), 'invalid-response');
+      assert.match(e.message, /cut off/);
+    });
+
+    it('reports a dropped connection as network, and a refused one', async () => {
+      srv.handler = (req) => req.socket.destroy();
+      await rejectsKind(client().replicationStatus(), 'network');
+      const dead = new VaultClient({ name: 'dead', address: 'http://127.0.0.1:1' });
+      clients.push(dead);
+      const e = await rejectsKind(dead.health(), 'network');
+      assert.match(e.message, /^dead: GET http:\/\/127\.0\.0\.1:1\/v1\/sys\/health failed: .*ECONNREFUSED/);
+    });
+  });
+
+  describe('limits', () => {
+    it('times out waiting for headers', async () => {
+      srv.handler = () => undefined; // never answers; the socket is destroyed by the client
+      await rejectsKind(client({}, { headersTimeoutMs: 100 }).replicationStatus(), 'timeout');
+    });
+
+    it('times out a stalled body', async () => {
+      srv.handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+        res.write('{"data":');
+      };
+      await rejectsKind(client({}, { bodyTimeoutMs: 100 }).replicationStatus(), 'timeout');
+    });
+
+    it('cancels with an AbortSignal, before sending and in flight', async () => {
+      const c = client();
+      const pre = new AbortController();
+      pre.abort();
+      await rejectsKind(c.replicationStatus(pre.signal), 'cancelled');
+      srv.handler = () => undefined;
+      const ac = new AbortController();
+      const p = c.replicationStatus(ac.signal);
+      setTimeout(() => ac.abort(), 20);
+      await rejectsKind(p, 'cancelled');
+      const t = c.replicationStatus(AbortSignal.timeout(20));
+      await rejectsKind(t, 'timeout');
+    });
+
+    it('refuses a reply over the size cap (declared or streamed) and keeps working afterwards', async () => {
+      const c = client({}, { maxResponseBytes: 1024 });
+      srv.handler = (_req, res) => json(res, 200, { data: { pad: 'x'.repeat(5000) } });
+      const e = await rejectsKind(c.replicationStatus(), 'too-large');
+      assert.match(e.message, /exceeds the limit of 1024/);
+      srv.handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }); // chunked, no length
+        res.write('{"data":{"pad":"');
+        const timer = setInterval(() => {
+          if (!res.write('x'.repeat(512))) return;
+        }, 1);
+        res.on('close', () => clearInterval(timer));
+      };
+      await rejectsKind(c.replicationStatus(), 'too-large');
+      srv.handler = (_req, res) => json(res, 200, { data: { mode: 'disabled' } });
+      assert.equal((await c.replicationStatus()).kind, 'ce');
+    });
+
+    it('keeps one connection alive across sequential calls', async () => {
+      const c = client();
+      const before = srv.connections;
+      srv.handler = (_req, res) => json(res, 200, { data: { dr: { mode: 'disabled' }, performance: { mode: 'disabled' } } });
+      for (let i = 0; i < 5; i++) await c.replicationStatus();
+      assert.equal(c.connectionsOpened, 1);
+      assert.equal(srv.connections - before, 1);
+    });
+
+    it('close() cancels calls in flight and refuses new ones', async () => {
+      const c = client();
+      srv.handler = () => undefined;
+      const p = c.replicationStatus();
+      setTimeout(() => void c.close(), 20);
+      await rejectsKind(p, 'cancelled');
+      await rejectsKind(c.replicationStatus(), 'cancelled');
+    });
+  });
+
+  describe('redirects', () => {
+    const active = new TestServer(http.createServer());
+    let activeAddress = '';
+    before(async () => {
+      activeAddress = await active.listen();
+    });
+    after(() => active.close());
+
+    it('follows a standby\'s 307 to the active node with the same method, body and token', async () => {
+      const c = client();
+      c.setToken(TOKEN);
+      srv.handler = (req, res) => {
+        res.writeHead(307, { location: `${activeAddress}${req.url}` });
+        res.end();
+      };
+      active.handler = (_req, res) => json(res, 200, { data: {} });
+      await c.performance.revokeSecondary('us-east');
+      const s = active.last();
+      assert.equal(s.method, 'POST');
+      assert.equal(s.url, '/v1/sys/replication/performance/primary/revoke-secondary');
+      assert.deepEqual(JSON.parse(s.body), { id: 'us-east' });
+      assert.equal(s.headers['x-vault-token'], TOKEN);
+      await c.performance.revokeSecondary('eu-west');
+      assert.equal(c.connectionsOpened, 2, 'one connection to each origin, reused');
+    });
+
+    it('follows a relative 308 on the same origin', async () => {
+      let n = 0;
+      srv.handler = (req, res) => {
+        if (n++ === 0) {
+          res.writeHead(308, { location: '/v1/sys/replication/status?x=1' });
+          res.end();
+        } else json(res, 200, { data: { mode: 'disabled' } });
+      };
+      assert.equal((await client().replicationStatus()).kind, 'ce');
+      assert.equal(srv.last().url, '/v1/sys/replication/status?x=1');
+    });
+
+    it('gives up after maxRedirects hops', async () => {
+      srv.handler = (req, res) => {
+        res.writeHead(307, { location: req.url ?? '/' });
+        res.end();
+      };
+      const e = await rejectsKind(client({}, { maxRedirects: 3 }).replicationStatus(), 'http');
+      assert.match(e.message, /more than 3 redirects/);
+      assert.equal(srv.seen.length, 4, 'the first request and three followed hops');
+    });
+
+    it('refuses a redirect that changes the scheme', async () => {
+      srv.handler = (_req, res) => {
+        res.writeHead(307, { location: 'https://127.0.0.1:9/v1/sys/replication/status' });
+        res.end();
+      };
+      const e = await rejectsKind(client().replicationStatus(), 'http');
+      assert.match(e.message, /refusing redirect/);
+    });
+  });
+
+  describe('secrets never reach an error', () => {
+    it('scans message, JSON, stack and cause of every failure for the token and body secrets', async () => {
+      const c = client({}, { headersTimeoutMs: 100 });
+      c.setToken(TOKEN);
+      const drop = 'dr-op-SECRET-0123456789';
+      const act = 'activation-SECRET-abcdefgh';
+      const failures: Promise<unknown>[] = [];
+      // Vault echoing the secrets back in its errors (worst case).
+      srv.handler = (req, res, body) => json(res, 400, { errors: [`bad token ${String(req.headers['x-vault-token'])}`, `body was ${body}`] });
+      failures.push(c.dr.promote({ drOperationToken: drop }));
+      failures.push(c.performance.enableSecondary({ token: act }));
+      failures.push(c.request('GET', 'sys/mounts', { token: TOKEN }));
+      const errs: unknown[] = [];
+      for (const f of failures) errs.push(await f.then(() => undefined, (e: unknown) => e));
+      srv.handler = () => undefined;
+      errs.push(await c.replicationStatus().then(() => undefined, (e: unknown) => e));
+      srv.handler = (req) => req.socket.destroy();
+      errs.push(await c.dr.disableSecondary({ drOperationToken: drop }).then(() => undefined, (e: unknown) => e));
+      assert.equal(errs.length, 5);
+      for (const e of errs) {
+        assert.ok(e instanceof VaultError);
+        const texts = [e.message, JSON.stringify(e), String(e.stack), String(e.cause), e.errors.join(' '), e.detail];
+        for (const t of texts) {
+          for (const secret of [TOKEN, drop, act]) assert.ok(!t.includes(secret), `secret leaked in: ${t}`);
+        }
+      }
+      assert.match((errs[0] as VaultError).message, /bad token \[redacted\]/);
+    });
+  });
+
+  describe('construction', () => {
+    it('rejects bad addresses and unreadable TLS files, naming them', () => {
+      assert.throws(() => new VaultClient({ name: 'x', address: 'not a url' }), (e: unknown) => e instanceof VaultConfigError && /x: "not a url"/.test(e.message));
+      assert.throws(() => new VaultClient({ name: 'x', address: 'ftp://h' }), VaultConfigError);
+      assert.throws(() => new VaultClient({ name: 'x', address: 'https://u:p@h' }), VaultConfigError);
+      assert.throws(
+        () => new VaultClient({ name: 'eu', address: 'https://h', tls: { caFile: '/nonexistent/ca.pem' } }),
+        (e: unknown) => e instanceof VaultConfigError && e.message === 'eu: cannot read CA certificate file "/nonexistent/ca.pem" (ENOENT)',
+      );
+      assert.throws(() => new VaultClient({ name: 'eu', address: 'https://h', tls: { clientCertPem: 'PEM' } }), /without its key/);
+    });
+
+    it('keeps a path prefix of the address', async () => {
+      const c = new VaultClient({ name: 'p', address: `${address}/vault/` });
+      clients.push(c);
+      await c.request('GET', 'sys/mounts');
+      assert.equal(srv.last().url, '/vault/v1/sys/mounts');
+    });
+  });
+});
+
+describe('VaultClient over TLS', () => {
+  const pki = makePki();
+  const other = makePki();
+  const tlsSrv = new TestServer(https.createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }));
+  const mtlsSrv = new TestServer(https.createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: true }));
+  let tlsAddress = '';
+  let mtlsAddress = '';
+  const dir = mkdtempSync(join(tmpdir(), 'vault-client-tls-'));
+  const clients: VaultClient[] = [];
+  const client = (address: string, tls: ClusterEndpoint['tls']): VaultClient => {
+    const c = new VaultClient({ name: 'tls-cluster', address, tls });
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    tlsAddress = await tlsSrv.listen();
+    mtlsAddress = await mtlsSrv.listen();
+    for (const s of [tlsSrv, mtlsSrv]) s.handler = (_req, res) => json(res, 200, { initialized: true, sealed: false, standby: false });
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await tlsSrv.close();
+    await mtlsSrv.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verifies with a CA given as PEM or as a file', async () => {
+    assert.equal((await client(tlsAddress, { caPem: pki.caPem }).health()).code, 200);
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, pki.caPem);
+    assert.equal((await client(tlsAddress, { caFile }).health()).code, 200);
+  });
+
+  it('fails with kind tls without the CA or with the wrong one', async () => {
+    const e = await rejectsKind(client(tlsAddress, undefined).health(), 'tls');
+    assert.match(e.message, /^tls-cluster: GET https:\/\/127\.0\.0\.1:\d+\/v1\/sys\/health failed: /);
+    await rejectsKind(client(tlsAddress, { caPem: other.caPem }).health(), 'tls');
+  });
+
+  it('checks the certificate against serverName', async () => {
+    assert.equal((await client(tlsAddress, { caPem: pki.caPem, serverName: 'localhost' }).health()).code, 200);
+    await rejectsKind(client(tlsAddress, { caPem: pki.caPem, serverName: 'vault.example.com' }).health(), 'tls');
+  });
+
+  it('connects without verification only when skipVerify is set', async () => {
+    assert.equal((await client(tlsAddress, { skipVerify: true }).health()).code, 200);
+  });
+
+  it('mTLS: rejected without a client certificate, accepted with one (PEM or files)', async () => {
+    const e = await client(mtlsAddress, { caPem: pki.caPem }).health().then(() => undefined, (err: unknown) => err);
+    assert.ok(e instanceof VaultError, 'a server that requires a client certificate must refuse us');
+    assert.ok(e.kind === 'tls' || e.kind === 'network', `kind ${e.kind}: ${e.message}`);
+    assert.equal((await client(mtlsAddress, { caPem: pki.caPem, clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem }).health()).code, 200);
+    const certFile = join(dir, 'client.pem');
+    const keyFile = join(dir, 'client-key.pem');
+    writeFileSync(certFile, pki.clientCertPem);
+    writeFileSync(keyFile, pki.clientKeyPem);
+    assert.equal((await client(mtlsAddress, { caPem: pki.caPem, clientCertFile: certFile, clientKeyFile: keyFile }).health()).code, 200);
+  });
+});
