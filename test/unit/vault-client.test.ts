@@ -480,7 +480,7 @@ describe('VaultClient over HTTP', () => {
 
     it('follows a relative 308 on the same origin', async () => {
       let n = 0;
-      srv.handler = (req, res) => {
+      srv.handler = (_req, res) => {
         if (n++ === 0) {
           res.writeHead(308, { location: '/v1/sys/replication/status?x=1' });
           res.end();
