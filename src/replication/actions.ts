@@ -208,9 +208,9 @@ export function allowedActions(view: ClusterView, context: ActionContext = {}): 
 /** Reasons that refuse every step. */
 function clusterGate(view: ClusterView): string | undefined {
   if (view.health === 'unreachable') return `${view.name} is unreachable`;
-  if (view.sealed) return `${view.name} is sealed`;
   if (view.nodeRole === 'not-initialized') return `${view.name} is not initialized`;
   if (view.nodeRole === 'removed') return `this node of ${view.name} was removed from its cluster`;
+  if (view.sealed) return `${view.name} is sealed`;
   if (view.performance.role === 'redacted') return `replication status endpoints are disabled on ${view.name}, so its replication state is unknown`;
   if (view.performance.role === 'ce') return `${view.name} runs Vault CE: replication needs Vault Enterprise`;
   if (view.performance.role === 'unavailable' && view.dr.role === 'unavailable') return `the replication status of ${view.name} could not be read`;

@@ -433,10 +433,12 @@ export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, option
   const nodeRole = deriveNodeRole(health, sealed);
 
   let category: HealthCategory;
+  // Vault's own precedence: not initialized and removed come before sealed (an uninitialized node is also sealed).
   if (unreachable) category = 'unreachable';
+  else if (nodeRole === 'not-initialized' || nodeRole === 'removed') category = 'broken';
   else if (sealed) category = 'sealed';
   else if (health === undefined && status === undefined) category = 'unknown';
-  else if (health !== undefined && (health.code === 501 || health.code === 530 || health.code === 474 || health.initialized === false)) category = 'broken';
+  else if (health !== undefined && (health.code === 474 || health.initialized === false)) category = 'broken';
   else {
     category = worstHealth(performance.health, dr.health);
     // The status read failed for a reason other than redaction: what we show may be stale or guessed.
@@ -786,7 +788,7 @@ function deriveMessages(view: ClusterView, input: ClusterInput, unreachable: boo
   const { error, health } = input;
 
   if (unreachable && error) add('unreachable', 'error', `Unreachable: ${error.message}`);
-  if (view.sealed) add('sealed', 'error', `${view.name} is sealed: unseal it to read replication status and run replication steps.`);
+  if (view.sealed && view.nodeRole !== 'not-initialized') add('sealed', 'error', `${view.name} is sealed: unseal it to read replication status and run replication steps.`);
   if (view.nodeRole === 'not-initialized') add('not-initialized', 'error', `${view.name} is not initialized (sys/health 501).`);
   if (view.nodeRole === 'removed') add('removed', 'error', `This node of ${view.name} was removed from its Raft cluster (sys/health 530).`);
   if (health?.code === 474) add('ha-unhealthy', 'warning', `The node at ${view.address} has lost its HA connection to the active node (sys/health 474).`);

@@ -295,7 +295,9 @@ describe('deriveClusterView: CE, redacted, sealed, standby, errors', () => {
     const un = deriveClusterView(input('u', { health: health('501-uninitialized') }));
     assert.equal(un.nodeRole, 'not-initialized');
     assert.equal(un.description, 'not initialized');
+    assert.equal(un.health, 'broken', 'not initialized comes before sealed, as in Vault');
     assert.ok(codes(un).includes('not-initialized'));
+    assert.ok(!codes(un).includes('sealed'));
     const rm = deriveClusterView(input('r', { health: health('530-removed'), status: status('disabled') }));
     assert.equal(rm.nodeRole, 'removed');
     assert.equal(rm.health, 'broken');
