@@ -4,7 +4,7 @@
 // Recipe and its reasons: /work/shared/real-vscode-offline.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTestVscode, CHROMIUM_PATH } from './install-test-vscode.mjs';
@@ -52,9 +52,12 @@ function installExitHandlers() {
   process.on('exit', () => { for (const pid of groups) killGroup(pid, 'SIGKILL'); });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
-      console.error(`\n${sig}: stopping ${groups.size} process group(s)`);
       for (const pid of groups) killGroup(pid, 'SIGTERM');
-      setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 300).unref();
+      // A script with its own handler (the demo) shuts down itself; otherwise exit now.
+      if (process.listenerCount(sig) === 1) {
+        console.error(`\n${sig}: stopped ${groups.size} process group(s)`);
+        setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 300).unref();
+      }
     });
   }
 }
@@ -193,6 +196,54 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensi
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   if (payload.length) params.set('payload', JSON.stringify(payload));
   return `${server.url}/?${params.toString()}`;
+}
+
+// ---- packaging ------------------------------------------------------------------------------------
+
+/** Entry names of a zip file (read from its central directory; a .vsix is a zip). */
+export function zipEntries(file) {
+  const buf = readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error(`${file} is not a zip file (no end-of-central-directory record)`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const names = [];
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${n}`);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+// What the packaged extension may contain (.vscodeignore is an allowlist; vsce adds its manifest).
+const VSIX_ALLOWED = [
+  /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
+  /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i,
+  /^extension\/dist\/extension\.js(\.map)?$/, /^extension\/dist\/webview\//, /^extension\/media\//,
+];
+
+/** `vsce package --no-dependencies` into `outFile`; fails when the .vsix holds anything outside the allowlist. */
+export function packageVsix(outFile) {
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  rmSync(outFile, { force: true });
+  const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+    { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  const entries = zipEntries(outFile).filter((e) => !e.endsWith('/'));
+  const unexpected = entries.filter((e) => !VSIX_ALLOWED.some((re) => re.test(e)));
+  if (unexpected.length) throw new Error(`the .vsix contains files outside the allowlist (fix .vscodeignore):\n  ${unexpected.join('\n  ')}`);
+  for (const required of ['extension/package.json', 'extension/dist/extension.js']) {
+    if (!entries.includes(required)) throw new Error(`the .vsix lacks ${required}`);
+  }
+  return entries;
 }
 
 // ---- headless Chromium -------------------------------------------------------------------------

@@ -7,12 +7,12 @@
 //
 // Usage: node scripts/run-e2e.mjs [--no-build] [--scenario SUBSTRING] [--verbose]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ensureTestVscode } from './install-test-vscode.mjs';
-import { installExtension, launchBrowser, makeSandbox, projectRoot, seconds, startCodeServer } from './code-server.mjs';
+import { installExtension, launchBrowser, makeSandbox, packageVsix, projectRoot, seconds, startCodeServer } from './code-server.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -25,53 +25,6 @@ const scenarioFilter = option('--scenario');
 
 const screenshotDir = join(projectRoot, 'test-results', 'screenshots');
 const scenarioDir = join(projectRoot, 'test', 'e2e', 'scenarios');
-
-// ---- packaging ---------------------------------------------------------------------------------
-
-/** Entry names of a zip file (read from its central directory; a .vsix is a zip). */
-export function zipEntries(file) {
-  const buf = readFileSync(file);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-  }
-  if (eocd < 0) throw new Error(`${file} is not a zip file (no end-of-central-directory record)`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const names = [];
-  for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${n}`);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return names;
-}
-
-// What the packaged extension may contain (.vscodeignore is an allowlist; vsce adds its manifest).
-const VSIX_ALLOWED = [
-  /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
-  /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/extension\.js(\.map)?$/, /^extension\/dist\/webview\//, /^extension\/media\//,
-];
-
-export function packageVsix(outFile) {
-  mkdirSync(join(outFile, '..'), { recursive: true });
-  rmSync(outFile, { force: true });
-  const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
-    { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
-  const entries = zipEntries(outFile).filter((e) => !e.endsWith('/'));
-  const unexpected = entries.filter((e) => !VSIX_ALLOWED.some((re) => re.test(e)));
-  if (unexpected.length) throw new Error(`the .vsix contains files outside the allowlist (fix .vscodeignore):\n  ${unexpected.join('\n  ')}`);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js']) {
-    if (!entries.includes(required)) throw new Error(`the .vsix lacks ${required}`);
-  }
-  return entries;
-}
 
 // ---- the run -----------------------------------------------------------------------------------
 
