@@ -196,21 +196,14 @@ function identity(el: unknown, fields: readonly string[]): string | undefined {
 function diffKeyedArray(w: Walk, a: unknown[], b: unknown[], fields: readonly string[]): boolean {
   // Fast path, the usual poll: same peers in the same order. Pair by position, address by id.
   if (a.length === b.length) {
-    let sameOrder = true;
-    for (let i = 0; i < a.length; i++) {
-      const ka = identity(a[i], fields);
-      if (ka === undefined || ka !== identity(b[i], fields)) {
-        sameOrder = false;
-        break;
-      }
-    }
-    if (sameOrder && (a.length < 2 || uniqueIdentities(a, fields))) {
+    const ids = sameOrderIdentities(a, b, fields);
+    if (ids !== undefined) {
       for (let i = 0; i < a.length; i++) {
         if (w.out.length >= w.max) return true;
         const av = a[i];
         const bv = b[i];
         if (av === bv) continue;
-        push(w, i, identity(bv, fields));
+        push(w, i, ids[i]);
         diffValue(w, av, bv, undefined);
         w.depth--;
       }
@@ -238,14 +231,17 @@ function diffKeyedArray(w: Walk, a: unknown[], b: unknown[], fields: readonly st
   return true;
 }
 
-function uniqueIdentities(a: unknown[], fields: readonly string[]): boolean {
+/** The identities when both arrays list the same distinct identities in the same order; else undefined. */
+function sameOrderIdentities(a: unknown[], b: unknown[], fields: readonly string[]): string[] | undefined {
+  const ids: string[] = new Array(a.length);
   const seen = new Set<string>();
   for (let i = 0; i < a.length; i++) {
-    const id = identity(a[i], fields) as string;
-    if (seen.has(id)) return false;
+    const id = identity(a[i], fields);
+    if (id === undefined || id !== identity(b[i], fields) || seen.has(id)) return undefined;
     seen.add(id);
+    ids[i] = id;
   }
-  return true;
+  return ids;
 }
 
 function indexByIdentity(arr: unknown[], fields: readonly string[]): Map<string, number> | undefined {

@@ -1,0 +1,87 @@
+// Change highlighting cost: diffJson of two sys/replication/status documents of a performance
+// primary with 500 secondaries whose heartbeats all changed, against JSON.parse of the same
+// document, measured in the same run (design.md target: diff ≤ 1 ms and < JSON.parse).
+//
+//   npm run bench:panel-diff [-- --secondaries 500 --iterations 2000 --warmup 300 --json]
+//
+// Each iteration parses fresh copies of both documents (as a poll does), times JSON.parse of the
+// new one and then diffJson(prev, next) on them, so both measure cold objects of the same shape.
+
+import { diffJson } from '../src/replication/diff.js';
+import { bigStatus, withHeartbeatsMoved } from '../test/fixtures/replication/bigStatus.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number, got ${process.argv[i + 1]}`);
+  return v;
+}
+
+const secondaries = arg('secondaries', 500);
+const iterations = arg('iterations', 2000);
+const warmup = arg('warmup', 300);
+const asJson = process.argv.includes('--json');
+
+const prevDoc = bigStatus({ secondaries });
+const nextDoc = withHeartbeatsMoved(prevDoc, 5000);
+const prevText = JSON.stringify(prevDoc);
+const nextText = JSON.stringify(nextDoc);
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function stats(samplesNs: number[]): { medianMs: number; p95Ms: number; meanMs: number } {
+  const s = [...samplesNs].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  return { medianMs: percentile(s, 50) / 1e6, p95Ms: percentile(s, 95) / 1e6, meanMs: mean / 1e6 };
+}
+
+const parseNs: number[] = [];
+const diffNs: number[] = [];
+let changes = 0;
+for (let i = 0; i < warmup + iterations; i++) {
+  const prev = JSON.parse(prevText) as unknown;
+  const t0 = process.hrtime.bigint();
+  const next = JSON.parse(nextText) as unknown;
+  const t1 = process.hrtime.bigint();
+  const out = diffJson(prev, next);
+  const t2 = process.hrtime.bigint();
+  changes = out.length;
+  if (i >= warmup) {
+    parseNs.push(Number(t1 - t0));
+    diffNs.push(Number(t2 - t1));
+  }
+}
+if (changes !== secondaries) throw new Error(`expected ${secondaries} changes (one heartbeat per secondary), got ${changes}`);
+
+const parse = stats(parseNs);
+const diff = stats(diffNs);
+const result = {
+  bench: 'panel-diff',
+  node: process.version,
+  secondaries,
+  documentBytes: nextText.length,
+  changes,
+  iterations,
+  warmup,
+  jsonParse: parse,
+  diffJson: diff,
+  ratioMedian: diff.medianMs / parse.medianMs,
+  ratioP95: diff.p95Ms / parse.p95Ms,
+  targets: { diffMedianMs: 1, diffBelowParse: true },
+  pass: diff.medianMs <= 1 && diff.medianMs < parse.medianMs,
+};
+
+if (asJson) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  const f = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
+  console.log(`panel-diff: ${secondaries} secondaries, ${(nextText.length / 1024).toFixed(0)} KiB document, ${changes} changes, ${iterations} iterations (+${warmup} warm-up), Node ${process.version}`);
+  console.log(`  JSON.parse(next)      median ${f(parse.medianMs)}  p95 ${f(parse.p95Ms)}`);
+  console.log(`  diffJson(prev, next)  median ${f(diff.medianMs)}  p95 ${f(diff.p95Ms)}`);
+  console.log(`  diff / parse          median ${result.ratioMedian.toFixed(2)}×  p95 ${result.ratioP95.toFixed(2)}×`);
+  console.log(`  target: diff ≤ 1 ms and < JSON.parse → ${result.pass ? 'met' : 'NOT met'}`);
+}
