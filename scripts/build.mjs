@@ -18,7 +18,8 @@ const builds = [
 ];
 if (existsSync('webview/main.ts')) {
   builds.push({
-    entryPoints: ['webview/main.ts'],
+    // The codicon stylesheet is its own file: vscode-elements' icons link it into their shadow roots.
+    entryPoints: ['webview/main.ts', 'node_modules/@vscode/codicons/dist/codicon.css'],
     outdir: 'dist/webview',
     entryNames: '[name]',
     platform: 'browser',

@@ -1,0 +1,142 @@
+// The status panel's state for one cluster, kept on the host: the last raw status shown, the diff
+// against it (diffJson from src/replication), the bounded history, the lag series, and the DTOs
+// posted to the webview. Pure (no vscode import): tested in plain Node.
+import type { ClusterView } from '../replication/derive.js';
+import { diffJson, type Change } from '../replication/diff.js';
+import { ChangeHistory, type HistoryEntry } from '../replication/history.js';
+import { LagSeries, type LagSample } from '../replication/lagSeries.js';
+import type { ReplicationStatus } from '../vault/model.js';
+import { compareClusters } from './compare.js';
+import type { CompareDto, HistoryEntryDto, JsonValue, LagPointDto, LagSeriesDto, PanelChange, PanelUpdate, SnapshotDto } from './protocol.js';
+import { buildSummary, identityTranslate, type Translate } from './summaryModel.js';
+
+/** What the panel needs of a poller snapshot (ClusterSnapshot fits). */
+export interface PanelSnapshotInput {
+  name: string;
+  fetchedAt: number;
+  status?: ReplicationStatus;
+  error?: { message: string };
+  view: ClusterView;
+}
+
+export interface PanelModelOptions {
+  historyCapacity?: number;
+  lagWindowMs?: number;
+  tr?: Translate;
+}
+
+export const DEFAULT_PANEL_HISTORY = 2000;
+export const DEFAULT_LAG_WINDOW_MS = 10 * 60_000;
+
+function toPanelChange(c: Change): PanelChange {
+  const out: PanelChange = { kind: c.kind, path: c.path };
+  if (c.kind !== 'added') out.before = c.before as JsonValue;
+  if (c.kind !== 'removed') out.after = c.after as JsonValue;
+  return out;
+}
+
+function toHistoryDto(e: HistoryEntry): HistoryEntryDto {
+  return { seq: e.seq, at: e.time, change: toPanelChange(e.change) };
+}
+
+function toLagPoint(s: LagSample): LagPointDto {
+  const p: LagPointDto = { at: s.at };
+  if (s.walDistance !== undefined) p.walDistance = s.walDistance;
+  if (s.canaryAgeMs !== undefined) p.canaryAgeMs = s.canaryAgeMs;
+  return p;
+}
+
+export class PanelModel {
+  private seq = 0;
+  private raw: JsonValue | undefined;
+  private view: ClusterView | undefined;
+  private current: SnapshotDto | undefined;
+  readonly history: ChangeHistory;
+  readonly lag: LagSeries;
+  private readonly tr: Translate;
+  private readonly lagPrefix: string;
+
+  constructor(readonly cluster: string, options: PanelModelOptions = {}) {
+    this.history = new ChangeHistory(options.historyCapacity ?? DEFAULT_PANEL_HISTORY);
+    this.lag = new LagSeries({ windowMs: options.lagWindowMs ?? DEFAULT_LAG_WINDOW_MS });
+    this.tr = options.tr ?? identityTranslate;
+    this.lagPrefix = `${cluster}/`;
+  }
+
+  get lagWindowMs(): number {
+    return this.lag.windowMs;
+  }
+
+  /** The snapshot on screen. */
+  get snapshot(): SnapshotDto | undefined {
+    return this.current;
+  }
+
+  get latestView(): ClusterView | undefined {
+    return this.view;
+  }
+
+  /** The raw status JSON on screen (what "Copy JSON" copies). */
+  get rawStatus(): JsonValue | undefined {
+    return this.raw;
+  }
+
+  /**
+   * Takes one poll: diffs its raw status against the one on screen, records the changes and the
+   * lag samples, and returns the update to post. A failed poll keeps the last status on screen
+   * (it is not a change of the server's state) and carries the error.
+   */
+  ingest(snap: PanelSnapshotInput): PanelUpdate {
+    const nextRaw = snap.status ? (snap.status.raw as JsonValue) : this.raw;
+    // The first document is the baseline, not a change.
+    const changes = this.raw !== undefined && nextRaw !== undefined ? diffJson(this.raw, nextRaw) : [];
+    const added = changes.length > 0 ? this.history.add(this.cluster, snap.fetchedAt, changes) : [];
+    this.raw = nextRaw;
+    this.view = snap.view;
+    const lagPoints: Record<string, LagPointDto> = {};
+    for (const key of this.lag.recordViews([snap.view], snap.fetchedAt)) {
+      const s = this.lag.latest(key);
+      if (s) lagPoints[this.lagId(key)] = toLagPoint(s);
+    }
+    this.seq++;
+    const dto: SnapshotDto = {
+      seq: this.seq,
+      fetchedAt: snap.fetchedAt,
+      summary: buildSummary(snap.view, nextRaw, this.tr),
+      changes: changes.map(toPanelChange),
+    };
+    if (nextRaw !== undefined) dto.raw = nextRaw;
+    if (snap.error) dto.error = snap.error.message;
+    this.current = dto;
+    return { snapshot: dto, history: added.map(toHistoryDto), lag: lagPoints };
+  }
+
+  /** The snapshot to paint from scratch: same data, no changes (nothing to highlight on a fresh page). */
+  baseline(): SnapshotDto | undefined {
+    return this.current ? { ...this.current, changes: [] } : undefined;
+  }
+
+  historyDtos(): HistoryEntryDto[] {
+    return this.history.entries().map(toHistoryDto);
+  }
+
+  lagDtos(now: number): LagSeriesDto {
+    const out: LagSeriesDto = {};
+    for (const [key, samples] of Object.entries(this.lag.toJSON(now))) out[this.lagId(key)] = samples.map(toLagPoint);
+    return out;
+  }
+
+  compareWith(other: ClusterView | undefined, fetchedAt: number): CompareDto | undefined {
+    if (!this.view || !other) return undefined;
+    return compareClusters(this.view, other, fetchedAt, this.tr);
+  }
+
+  exportHistory(): string {
+    return this.history.exportJson();
+  }
+
+  /** `us-east-2/performance/us-east` → `performance/us-east`. */
+  private lagId(key: string): string {
+    return key.startsWith(this.lagPrefix) ? key.slice(this.lagPrefix.length) : key;
+  }
+}
