@@ -112,8 +112,6 @@ export interface SimCluster {
   unseal(): void;
   /** Make a new root token on this cluster (stands in for `vault operator generate-root`). */
   mintRootToken(): string;
-  /** Set the password the simulated LDAP directory accepts for `user` on the LDAP mount `mount`. */
-  setLdapPassword(user: string, password: string, mount?: string): void;
   snapshot(): ClusterSnapshot;
   /** The exact `data` of `GET sys/replication/status`. */
   replicationStatus(): Record<string, unknown>;
@@ -135,6 +133,12 @@ export interface Simulator {
   partition(a: string, b: string): void;
   /** Heal one partition, or all when no names are given. */
   heal(a?: string, b?: string): void;
+  /**
+   * Add or change a user of the simulated LDAP directory (shared by every cluster, like a real
+   * directory). `auth/<ldap mount>/login/<user>` checks the password here; policies come from
+   * `auth/<mount>/users/<user>` and `auth/<mount>/groups/<group>` on the cluster.
+   */
+  setLdapUser(username: string, password: string, groups?: string[]): void;
   /** Pairs currently partitioned. */
   partitions(): Array<[string, string]>;
   /** Resolves once every connected secondary has applied all of its primary's writes (bounded by `timeoutMs`). */

@@ -91,3 +91,12 @@ export function boolValue(value: unknown, fallback: boolean): boolean {
   if (value === 'false' || value === '0' || value === 0) return false;
   return fallback;
 }
+
+/** An error answered to the client as `{"errors": [...]}` with `status`. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly errors: string[]) {
+    super(errors.join('; ') || `HTTP ${status}`);
+  }
+}
+
+export const badRequest = (message: string): ApiError => new ApiError(400, [message]);

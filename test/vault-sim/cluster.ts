@@ -1,0 +1,279 @@
+// One simulated Vault Enterprise cluster: its listener, seal, keys, storage, tokens, faults and
+// replication state. The HTTP API lives in api.ts, replication behaviour in replication.ts.
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { ClusterSnapshot, Fault, FaultKind, ModeSnapshot, SimCluster } from './types.js';
+import { Store } from './store.js';
+import { TokenStore, type TokenEntry } from './tokens.js';
+import type { SimPki } from './tls.js';
+import { uuid, unixSeconds } from './util.js';
+
+export type ReplKind = 'performance' | 'dr';
+
+export interface PeerRecord {
+  /** Activation-token id (`node_id`). */
+  id: string;
+  /** Name of the simulated cluster that activated with this id, once it did. */
+  clusterName?: string;
+  connected: boolean;
+  lastHeartbeat?: number;
+  heartbeatDurationMs: number;
+  clockSkewMs: number;
+  canaryAgeMs: number;
+}
+
+export interface IssuedToken { jti: string; id: string; exp: number; used: boolean }
+export interface PathsFilter { mode: 'allow' | 'deny'; paths: string[] }
+
+export interface ModeState {
+  kind: ReplKind;
+  mode: 'disabled' | 'primary' | 'secondary' | 'bootstrapping';
+  /** Replication set id (shared by a primary and its secondaries). */
+  clusterId: string;
+  /** Primary: the override given at enable/promote (or ''). Secondary: the primary's cluster address. */
+  primaryClusterAddr: string;
+  // Primary side.
+  secondaries: Map<string, PeerRecord>;
+  issued: Map<string, IssuedToken>;
+  filters: Map<string, PathsFilter>;
+  // Secondary side.
+  secondaryId: string;
+  /** Name of the simulated cluster this secondary replicates from. */
+  upstream?: string;
+  state: 'bootstrapping' | 'merkle-diff' | 'merkle-sync' | 'stream-wals' | 'idle' | 'running';
+  connectionState: 'ready' | 'connecting' | 'idle' | 'transient_failure' | 'shutdown';
+  /** Primary WAL index processed up to; `lastRemoteWal` is the last index of this type applied. */
+  position: number;
+  lastRemoteWal: number;
+  /** Has completed a Merkle sync with its current primary. */
+  synced: boolean;
+  lastStart: number;
+  syncProgress?: { done: number; total: number };
+  knownPrimaryClusterAddrs: string[];
+  primaryHeartbeat?: number;
+  primaryHeartbeatDurationMs: number;
+  lastCanaryAt: number;
+  /** Bumped whenever the secondary's link is rebuilt, so stale phase timers do nothing. */
+  generation: number;
+  // Both.
+  lastReindexEpoch: number;
+  lastCorruptionCheck?: number;
+  reindex?: { stage: string; progress: number; total: number };
+  /** DR only: the performance role of the DR primary, mirrored for use on promotion. */
+  mirroredPerf?: { mode: ModeState['mode']; clusterId: string; secondaryId: string; upstream?: string; known: string[] };
+}
+
+export function newModeState(kind: ReplKind): ModeState {
+  return {
+    kind, mode: 'disabled', clusterId: '', primaryClusterAddr: '', secondaries: new Map(), issued: new Map(), filters: new Map(),
+    secondaryId: '', state: 'idle', connectionState: 'idle', position: 0, lastRemoteWal: 0, synced: false, lastStart: 0,
+    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, lastReindexEpoch: 0,
+  };
+}
+
+export interface DrOpAttempt { nonce: string; otp: string; pgpKey: string; keys: string[] }
+
+/** What a cluster needs from the simulator around it. */
+export interface SimContext {
+  readonly streamDelayMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly tlsMode: 'none' | 'tls' | 'mtls';
+  readonly pki?: SimPki;
+  cluster(name: string): Cluster;
+  onLinkEvent(): void;
+  handle(cluster: Cluster, req: http.IncomingMessage, res: http.ServerResponse): void;
+}
+
+export class Cluster implements SimCluster {
+  readonly clusterName: string;
+  readonly selfId = uuid();
+  readonly clusterAddr: string;
+  port = 0;
+  sealed = false;
+  unsealProgress: string[] = [];
+  keyring = randomBytes(32);
+  unsealKeys: string[];
+  keyThreshold: number;
+  /** ES512 key that signs this cluster's secondary activation tokens. */
+  readonly jwtKey: { privateKey: KeyObject; publicKey: KeyObject } = generateKeyPairSync('ec', { namedCurve: 'secp521r1' });
+  readonly store = new Store();
+  readonly tokens: TokenStore;
+  perf = newModeState('performance');
+  dr = newModeState('dr');
+  faults: Fault[] = [];
+  /** Set by sys/replication/force-corruption, cleared by a reindex. */
+  corrupted = false;
+  rootToken = '';
+  drOpAttempt?: DrOpAttempt;
+  drOpTokens = new Set<string>();
+  connectionsAccepted = 0;
+  requestsHandled = 0;
+  down = true;
+  private server?: http.Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(readonly name: string, readonly version: string, readonly ctx: SimContext, keyShares: number, keyThreshold: number) {
+    this.clusterName = name;
+    this.clusterAddr = `https://${name}.vault-sim.internal:8201`;
+    this.keyThreshold = keyThreshold;
+    this.unsealKeys = Array.from({ length: keyShares }, () => randomBytes(33).toString('hex'));
+    this.tokens = new TokenStore(this.store, () => this.keyring, () => this.selfId);
+    this.mintRootToken();
+  }
+
+  get address(): string {
+    return `${this.ctx.tlsMode === 'none' ? 'http' : 'https'}://127.0.0.1:${this.port}`;
+  }
+
+  mode(kind: ReplKind): ModeState {
+    return kind === 'performance' ? this.perf : this.dr;
+  }
+
+  // --- listener ---------------------------------------------------------------------------
+
+  async comeUp(): Promise<void> {
+    if (!this.down) return;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.ctx.handle(this, req, res);
+    const pki = this.ctx.pki;
+    const server = this.ctx.tlsMode === 'none' || !pki
+      ? http.createServer(handler)
+      : https.createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caPem,
+        requestCert: this.ctx.tlsMode === 'mtls', rejectUnauthorized: this.ctx.tlsMode === 'mtls' }, handler);
+    server.keepAliveTimeout = 65_000;
+    server.on(this.ctx.tlsMode === 'none' ? 'connection' : 'secureConnection', (socket: Socket) => {
+      this.connectionsAccepted++;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    // TLS handshakes that fail (mTLS without a client certificate) never become secure connections.
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+    this.server = server;
+    this.down = false;
+    this.ctx.onLinkEvent();
+  }
+
+  async goDown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.down = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await closed;
+    this.ctx.onLinkEvent();
+  }
+
+  // --- seal and keys ----------------------------------------------------------------------
+
+  seal(): void {
+    this.sealed = true;
+    this.unsealProgress = [];
+    this.ctx.onLinkEvent();
+  }
+
+  unseal(): void {
+    this.sealed = false;
+    this.unsealProgress = [];
+    this.ctx.onLinkEvent();
+  }
+
+  /** Normalises a key share given in hex or base64 to hex, or undefined when it is not one of ours. */
+  matchKeyShare(key: string): string | undefined {
+    const trimmed = key.trim();
+    if (this.unsealKeys.includes(trimmed.toLowerCase())) return trimmed.toLowerCase();
+    const hex = Buffer.from(trimmed, 'base64').toString('hex');
+    return this.unsealKeys.includes(hex) ? hex : undefined;
+  }
+
+  mintRootToken(): string {
+    const t = this.tokens.create({ policies: ['root'], displayName: 'root', meta: null, creationTime: unixSeconds(Date.now()),
+      creationTtl: 0, expireAt: 0, explicitMaxTtl: 0, period: 0, renewable: false, orphan: true, path: 'auth/token/root',
+      type: 'service', numUses: 0, namespace: '', entityId: '' });
+    this.rootToken = t.id;
+    return t.id;
+  }
+
+  lookupToken(id: string): TokenEntry | undefined {
+    return this.tokens.lookup(id);
+  }
+
+  // --- faults -----------------------------------------------------------------------------
+
+  setFault(f: Fault): void {
+    this.faults = this.faults.filter((x) => x.kind !== f.kind || (f.kind === 'status' && x.kind === 'status' && x.path !== f.path));
+    this.faults.push(f);
+    if (f.kind === 'sealed' || f.kind === 'standby') this.ctx.onLinkEvent();
+  }
+
+  clearFaults(kind?: FaultKind): void {
+    this.faults = kind ? this.faults.filter((f) => f.kind !== kind) : [];
+    this.ctx.onLinkEvent();
+  }
+
+  fault<K extends FaultKind>(kind: K): Extract<Fault, { kind: K }> | undefined {
+    return this.faults.find((f) => f.kind === kind) as Extract<Fault, { kind: K }> | undefined;
+  }
+
+  /** Sealed for real or by a fault. */
+  get actsSealed(): boolean {
+    return this.sealed || this.fault('sealed') !== undefined;
+  }
+
+  /** Can take part in replication traffic right now. */
+  get reachable(): boolean {
+    return !this.down && !this.actsSealed;
+  }
+
+  // --- inspection ---------------------------------------------------------------------------
+
+  policy(name: string): string | undefined {
+    return this.store.get(`policy/acl/${name}`);
+  }
+
+  private modeSnapshot(m: ModeState): ModeSnapshot {
+    return {
+      mode: m.mode, clusterId: m.clusterId || undefined, state: m.mode === 'disabled' ? undefined : m.state,
+      connectionState: m.mode === 'secondary' ? m.connectionState : undefined, primaryName: m.upstream,
+      knownSecondaries: [...m.secondaries.keys()], lastRemoteWal: m.lastRemoteWal,
+      merkleRoot: m.kind === 'performance' ? this.store.perfMerkleRoot() : this.store.drMerkleRoot(),
+    };
+  }
+
+  snapshot(): ClusterSnapshot {
+    const mounts = [...this.store.mounts().values()].filter((m) => m.namespace === '');
+    return {
+      name: this.name, address: this.address, sealed: this.actsSealed, down: this.down,
+      lastWal: this.store.wal, lastPerformanceWal: this.store.lastPerfWal, lastDrWal: this.store.lastDrWal,
+      performance: this.modeSnapshot(this.perf), dr: this.modeSnapshot(this.dr),
+      policies: ['default', ...this.store.keys('policy/acl/').map((k) => k.slice('policy/acl/'.length)), 'root'].filter((v, i, a) => a.indexOf(v) === i).sort(),
+      authMounts: ['token/', ...mounts.filter((m) => m.kind === 'auth').map((m) => m.path)].sort(),
+      secretMounts: ['cubbyhole/', 'identity/', 'sys/', ...mounts.filter((m) => m.kind === 'secret').map((m) => m.path)].sort(),
+      tokenCount: this.tokens.count(), connectionsAccepted: this.connectionsAccepted, requestsHandled: this.requestsHandled,
+      faults: [...this.faults],
+    };
+  }
+
+  /** Filled in by the replication engine (see replication.ts). */
+  replicationStatus(): Record<string, unknown> {
+    throw new Error('replication engine not attached');
+  }
+
+  /** Forgets everything stored: what `secondary/enable` does to a cluster. */
+  wipe(): void {
+    for (const k of [...this.store.data.keys()]) this.store.delete(k);
+    this.drOpAttempt = undefined;
+    this.drOpTokens.clear();
+  }
+}

@@ -1,0 +1,138 @@
+// The HTTP side of a simulated cluster: reading requests, applying faults, writing replies in
+// Vault's shapes (`{"errors": [...]}` on failure, the standard envelope on success).
+import type http from 'node:http';
+import type { Cluster } from './cluster.js';
+import { ApiError, multiError, sleep, uuid } from './util.js';
+
+/** What a route handler answers. `json` undefined = no body (204 unless status says otherwise). */
+export interface Reply {
+  status: number;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RawRequest {
+  method: string;
+  /** Path below `/v1/`, without leading slash. */
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+/** Vault's max_request_size default. */
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+/** Standard envelope of a logical response. */
+export function envelope(fields: { data?: unknown; warnings?: string[] | null; auth?: unknown; wrapInfo?: unknown; leaseDuration?: number; mountType?: string }): Record<string, unknown> {
+  return {
+    request_id: uuid(),
+    lease_id: '',
+    renewable: false,
+    lease_duration: fields.leaseDuration ?? 0,
+    data: fields.data ?? null,
+    wrap_info: fields.wrapInfo ?? null,
+    warnings: fields.warnings && fields.warnings.length ? fields.warnings : null,
+    auth: fields.auth ?? null,
+    mount_type: fields.mountType ?? 'system',
+  };
+}
+
+export const errorReply = (status: number, errors: string[]): Reply => ({ status, json: { errors } });
+export const permissionDenied = (): ApiError => new ApiError(403, [multiError(['permission denied'])]);
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new ApiError(413, ['http: request body too large']));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export type Dispatch = (c: Cluster, r: RawRequest) => Promise<Reply>;
+
+/** Serves one HTTP request for cluster `c` (faults first, then the Vault API). */
+export async function serve(c: Cluster, req: http.IncomingMessage, res: http.ServerResponse, dispatch: Dispatch): Promise<void> {
+  c.requestsHandled++;
+  if (c.fault('drop')) {
+    req.socket.destroy();
+    return;
+  }
+  const latency = c.fault('latency');
+  if (latency && latency.ms > 0) await sleep(latency.ms);
+  if (res.destroyed) return;
+
+  let reply: Reply;
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+  try {
+    const raw = await readBody(req);
+    if (!url.pathname.startsWith('/v1/')) throw new ApiError(404, []);
+    const path = decodeURIComponent(url.pathname.slice(4)).replace(/^\/+/, '');
+    let body: Record<string, unknown> = {};
+    if (raw.length && method !== 'GET' && method !== 'HEAD') {
+      let parsed: unknown;
+      try { parsed = JSON.parse(raw.toString('utf8')); } catch (e) {
+        throw new ApiError(400, [`error parsing JSON: ${(e as Error).message}`]);
+      }
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+      else throw new ApiError(400, ['error parsing JSON']);
+    }
+    const status = c.faults.find((f) => f.kind === 'status' && (!f.path || path.startsWith(f.path.replace(/^\/?(v1\/)?/, ''))));
+    if (status && status.kind === 'status') throw new ApiError(status.code, status.errors ?? [`simulated HTTP ${status.code}`]);
+    reply = await dispatch(c, { method, path, query: url.searchParams, headers: req.headers, body });
+  } catch (e) {
+    if (e instanceof ApiError) reply = errorReply(e.status, e.errors);
+    else {
+      console.error(`vault-sim ${c.name}: ${method} ${url.pathname}:`, e);
+      reply = errorReply(500, [`internal error: ${(e as Error).message}`]);
+    }
+  }
+  write(c, req, res, reply, method);
+}
+
+function write(c: Cluster, _req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, method: string): void {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...(reply.headers ?? {}) };
+  if (c.ctx.tlsMode !== 'none') headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
+  let text = reply.json === undefined ? '' : JSON.stringify(reply.json);
+  let status = reply.status;
+  if (text && c.fault('invalidJson')) {
+    status = 200;
+    text = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}<<not json>>`;
+  }
+  const huge = c.fault('hugeBody');
+  if (huge && text) {
+    status = 200;
+    const pad = Math.max(0, huge.bytes - text.length - 16);
+    text = `{"padding":"${'x'.repeat(pad)}",${text.slice(1)}`;
+  }
+  if (text) headers['Content-Type'] = 'application/json';
+  if (status === 204 || (!text && status === 200)) {
+    res.writeHead(status === 200 ? 204 : status, headers);
+    res.end();
+    return;
+  }
+  const bytes = Buffer.from(text);
+  headers['Content-Length'] = String(bytes.length);
+  res.writeHead(status, headers);
+  if (method === 'HEAD') {
+    res.end();
+    return;
+  }
+  if (c.fault('truncated') && bytes.length > 1) {
+    // Promise the whole body, send half of it, then cut the connection.
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+    return;
+  }
+  res.end(bytes);
+}
