@@ -1,14 +1,27 @@
-// Composition only: build the parts, register them, push their disposables.
+// Composition only: build the parts, register them, push their disposables. No network here:
+// polling starts when the Clusters view (or the status panel) becomes visible.
 import * as vscode from 'vscode';
+import type { VaultReplicationApi } from './api.js';
+import { Poller } from './clusters/poller.js';
+import { ClusterRegistry } from './clusters/registry.js';
+import { ClusterSecrets } from './clusters/secrets.js';
+import { clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } from './clusters/vscodeSettings.js';
+import { registerCommands } from './commands/register.js';
+import { ClusterExplorer } from './explorer/explorer.js';
+import { Log } from './log.js';
 
-export interface VaultReplicationApi {
-  readonly version: string;
-}
+export type { VaultReplicationApi } from './api.js';
 
 export function activate(context: vscode.ExtensionContext): VaultReplicationApi {
-  const log = vscode.window.createOutputChannel('Vault Replication', { log: true });
-  context.subscriptions.push(log);
-  return { version: String(context.extension.packageJSON.version) };
+  const log = new Log(vscode.window.createOutputChannel('Vault Replication', { log: true }));
+  const registry = new ClusterRegistry({ settings: clusterSettingsStore(), secrets: new ClusterSecrets(context.secrets), log });
+  const poller = new Poller(registry, { intervalMs: readRefreshIntervalMs(), log });
+  const explorer = new ClusterExplorer(registry, poller);
+  context.subscriptions.push(log, registry, poller, explorer, onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)));
+  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer };
+  registerCommands(context, api);
+  void registry.restore(); // SecretStorage only, no network
+  return api;
 }
 
 export function deactivate(): void {}

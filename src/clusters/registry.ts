@@ -419,6 +419,11 @@ export class ClusterRegistry implements Disposable {
     return this.loginInfo(name);
   }
 
+  /** Whether an AppRole secret id is stored for the cluster (the value itself never leaves the registry). */
+  async hasStoredSecretId(name: string): Promise<boolean> {
+    return (await this.opts.secrets.getSecretId(name)) !== undefined;
+  }
+
   /** Forgets the cluster's token and AppRole secret id, in this and every other window. */
   async logOut(name: string): Promise<void> {
     const state = this.require(name);

@@ -116,7 +116,7 @@ function parseAuth(raw: unknown): AuthConfig {
     case 'token':
       return { method: 'token' };
     case 'tokenFile': {
-      const path = str(o.tokenFile);
+      const path = str(o.path);
       return path ? { method: 'tokenFile', path } : { method: 'tokenFile' };
     }
     case 'userpass':
@@ -200,7 +200,7 @@ export function serializeCluster(def: ClusterDefinition): Record<string, unknown
       out.auth = { method: 'token' };
       break;
     case 'tokenFile':
-      out.auth = a.path ? { method: 'tokenFile', tokenFile: a.path } : { method: 'tokenFile' };
+      out.auth = a.path ? { method: 'tokenFile', path: a.path } : { method: 'tokenFile' };
       break;
     case 'userpass':
     case 'ldap':

@@ -22,7 +22,7 @@ describe('parseClusterSettings', () => {
     const { clusters } = parseClusterSettings([
       { name: 'a', address: 'https://a:8200', auth: { method: 'approle', roleId: 'r-1' } },
       { name: 'b', address: 'https://b:8200', auth: { method: 'ldap', username: 'u' } },
-      { name: 'c', address: 'https://c:8200', auth: { method: 'tokenFile', tokenFile: '/run/agent/token' } },
+      { name: 'c', address: 'https://c:8200', auth: { method: 'tokenFile', path: '/run/agent/token' } },
       { name: 'd', address: 'https://d:8200', auth: { method: 'tokenFile' } },
     ]);
     assert.deepEqual(clusters.map((c) => c.auth), [

@@ -1,0 +1,136 @@
+// A configured cluster: label = its name, description = roles and states ("perf primary · DR
+// primary", "perf secondary · stream-wals"), icon by health (a spinner while its first poll is in
+// flight), a Markdown tooltip (address, version, cluster id, sys/health code and meaning, last
+// WAL, login, last poll). Children: what is wrong (message nodes), then Performance and DR.
+import * as vscode from 'vscode';
+import type { LoginInfo } from '../clusters/registry.js';
+import type { ClusterSnapshot } from '../clusters/poller.js';
+import { contextFlags } from '../replication/actions.js';
+import type { ClusterView, ViewMessage } from '../replication/derive.js';
+import { ModeNode } from './node.mode.js';
+import { messageNodes, type MessageSpec } from './node.message.js';
+import { policiesNodeFor } from './node.policies.js';
+import { BUSY_ICON, LOG_IN_COMMAND, formatAge, healthIcon, healthText, mdRow, tooltip, type ExplorerNode } from './node.js';
+
+export interface ClusterNodeData {
+  name: string;
+  address: string;
+  namespace?: string;
+  view: ClusterView;
+  snapshot?: ClusterSnapshot;
+  /** A poll is in flight right now. */
+  polling: boolean;
+  login: LoginInfo;
+  now: number;
+}
+
+// Messages the cluster node shows itself: login comes from the registry (it knows "expired").
+const SKIPPED_CODES: ReadonlySet<string> = new Set(['not-logged-in']);
+
+export class ClusterNode implements ExplorerNode {
+  readonly kind = 'cluster';
+  readonly parent = undefined;
+  readonly id: string;
+
+  constructor(readonly data: ClusterNodeData) {
+    this.id = `cluster/${data.name}`;
+  }
+
+  get clusterName(): string {
+    return this.data.name;
+  }
+
+  get view(): ClusterView {
+    return this.data.view;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const { view, snapshot, polling, login } = this.data;
+    const item = new vscode.TreeItem(this.data.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    const firstPoll = !snapshot;
+    item.description = firstPoll ? (polling ? vscode.l10n.t('reading status…') : vscode.l10n.t('not read yet')) : view.description;
+    item.iconPath = firstPoll && polling ? BUSY_ICON : healthIcon(firstPoll ? 'unknown' : view.health);
+    item.contextValue = contextFlags(view);
+    item.tooltip = this.tooltip();
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('{0}, {1}, {2}', this.data.name, firstPoll ? vscode.l10n.t('not read yet') : healthText(view.health), String(item.description)),
+    };
+    if (login.state !== 'logged-in') item.description = `${String(item.description)} · ${login.state === 'expired' ? vscode.l10n.t('log in again') : vscode.l10n.t('logged out')}`;
+    return item;
+  }
+
+  private tooltip(): vscode.MarkdownString {
+    const { view, snapshot, login, now } = this.data;
+    const md = tooltip();
+    md.appendMarkdown('**');
+    md.appendText(this.data.name);
+    md.appendMarkdown('** · ');
+    md.appendText(snapshot ? healthText(view.health) : vscode.l10n.t('not read yet'));
+    md.appendMarkdown('\n\n');
+    mdRow(md, vscode.l10n.t('Address'), this.data.address);
+    mdRow(md, vscode.l10n.t('Namespace'), this.data.namespace);
+    const h = snapshot?.health;
+    mdRow(md, vscode.l10n.t('Version'), view.version ?? h?.version);
+    mdRow(md, vscode.l10n.t('Node'), snapshot ? view.nodeRoleText : undefined);
+    if (view.healthCode !== undefined) mdRow(md, 'sys/health', `${view.healthCode}: ${view.healthCodeMeaning}`);
+    mdRow(md, vscode.l10n.t('Cluster name'), h?.clusterName);
+    mdRow(md, vscode.l10n.t('Cluster id'), h?.clusterId, true);
+    mdRow(md, vscode.l10n.t('Last WAL'), h?.lastWal ?? view.performance.lastWal ?? view.dr.lastWal);
+    if (snapshot) mdRow(md, vscode.l10n.t('Replication'), view.description);
+    mdRow(md, vscode.l10n.t('Login'), this.loginText(login, now));
+    if (snapshot) {
+      mdRow(md, vscode.l10n.t('Read'), vscode.l10n.t('{0} ago, in {1}', formatAge(Math.max(0, now - snapshot.fetchedAt)), formatAge(snapshot.durationMs)));
+      if (snapshot.failures > 1) mdRow(md, vscode.l10n.t('Failed polls in a row'), snapshot.failures);
+      if (snapshot.nextPollAt !== undefined && snapshot.failures > 0) {
+        mdRow(md, vscode.l10n.t('Next try'), vscode.l10n.t('in {0}', formatAge(Math.max(0, snapshot.nextPollAt - now))));
+      }
+      if (snapshot.error) mdRow(md, vscode.l10n.t('Error'), snapshot.error.message);
+    }
+    return md;
+  }
+
+  private loginText(login: LoginInfo, now: number): string {
+    if (login.state === 'logged-out') return vscode.l10n.t('not logged in ({0})', login.method);
+    if (login.state === 'expired') return vscode.l10n.t('log in again: {0}', login.problem ?? vscode.l10n.t('the token stopped working'));
+    const parts = [vscode.l10n.t('logged in with {0}', login.method)];
+    if (login.identity) parts.push(login.identity);
+    if (login.policies?.length) parts.push(vscode.l10n.t('policies {0}', login.policies.join(', ')));
+    if (login.expiresAt !== undefined) {
+      parts.push(login.renewable
+        ? vscode.l10n.t('renewable, expires in {0}', formatAge(Math.max(0, login.expiresAt - now)))
+        : vscode.l10n.t('expires in {0}', formatAge(Math.max(0, login.expiresAt - now))));
+    }
+    if (login.unverified) parts.push(vscode.l10n.t('not verified (the cluster refused lookup-self)'));
+    return parts.join(' · ');
+  }
+
+  getChildren(): ExplorerNode[] {
+    const { view, snapshot, login } = this.data;
+    const specs: MessageSpec[] = [];
+    if (login.state !== 'logged-in') {
+      const expired = login.state === 'expired';
+      specs.push({
+        code: expired ? 'login-expired' : 'not-logged-in',
+        severity: expired ? 'warning' : 'info',
+        text: expired
+          ? vscode.l10n.t('Log in again: {0}', login.problem ?? vscode.l10n.t('the token stopped working'))
+          : vscode.l10n.t('Not logged in: click to log in'),
+        command: { command: LOG_IN_COMMAND, title: vscode.l10n.t('Log In'), arguments: [this.data.name] },
+      });
+    }
+    if (!snapshot) return messageNodes(this, this.data.name, specs);
+    const clusterMessages = view.messages.filter((m) => m.type === undefined && !SKIPPED_CODES.has(m.code));
+    specs.push(...clusterMessages.map((m) => ({ code: m.code, severity: m.severity, text: m.text })));
+    const out: ExplorerNode[] = messageNodes(this, this.data.name, specs);
+    if (!view.reachable || view.sealed) return out;
+    for (const mode of [view.performance, view.dr]) {
+      if (mode.role === 'unavailable' || mode.role === 'redacted' || mode.role === 'ce') continue;
+      const typed: ViewMessage[] = view.messages.filter((m) => m.type === mode.type);
+      out.push(new ModeNode(this, this.data.name, mode, login.state === 'logged-in', typed));
+    }
+    const policies = policiesNodeFor(this, this.data.name, view, login.state === 'logged-in');
+    if (policies) out.push(policies);
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+// One ACL policy of a cluster: clicking opens it as an editor (`vault-policy://<cluster>/<name>.hcl`),
+// and, when configured, the cluster's status panel beside it. contextValue `policy` or
+// `policy+builtin` (`default` cannot be deleted or renamed).
+import * as vscode from 'vscode';
+import { policyUri } from '../policies/fileSystem.js';
+import { DEFAULT_POLICY } from '../policies/uri.js';
+import { tooltip, type ExplorerNode } from './node.js';
+
+export const OPEN_POLICY_COMMAND = 'vaultReplication.openPolicy';
+
+export class PolicyNode implements ExplorerNode {
+  readonly kind = 'policy';
+  readonly id: string;
+
+  constructor(readonly parent: ExplorerNode, readonly clusterName: string, readonly policyName: string) {
+    this.id = `${parent.id}/${encodeURIComponent(policyName)}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const uri = policyUri(this.clusterName, this.policyName);
+    const item = new vscode.TreeItem(this.policyName, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.resourceUri = uri;
+    item.iconPath = vscode.ThemeIcon.File;
+    item.contextValue = this.policyName === DEFAULT_POLICY ? 'policy+builtin' : 'policy';
+    item.command = { command: OPEN_POLICY_COMMAND, title: vscode.l10n.t('Open Policy'), arguments: [{ cluster: this.clusterName, policy: this.policyName }] };
+    const md = tooltip();
+    md.appendText(vscode.l10n.t('Policy "{0}" on {1}', this.policyName, this.clusterName));
+    item.tooltip = md;
+    return item;
+  }
+
+  getChildren(): ExplorerNode[] {
+    return [];
+  }
+}

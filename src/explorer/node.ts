@@ -1,0 +1,93 @@
+// What every node of the Clusters tree shares. Each kind lives in its own `node.<kind>.ts`, builds
+// its own TreeItem and its own children from a ClusterView (the model's derivation): nodes only
+// render, they never judge health or lag themselves.
+//
+// contextValue scheme (menus match it with regexes, always together with `view == vaultReplication.clusters`):
+//   cluster node    contextFlags(view) from replication/actions.ts, e.g. `cluster+loggedIn+perfPrimary+drDisabled+healthy`
+//   mode node       `mode+<performance|dr>+<role>+<loggedIn|loggedOut>`, e.g. `mode+performance+primary+loggedIn`
+//   secondary node  `secondary+<performance|dr>+<connected|disconnected>[+known][+linked]`
+//                   (`known`: in known_secondaries, so revocable; `linked`: it is a configured cluster)
+//   primary node    `primaryLink+<performance|dr>+<connected|disconnected>[+linked]` (under a secondary)
+//   detail node     `detail+<field>` (a value such as a cluster id; "Copy Value")
+//   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
+import * as vscode from 'vscode';
+import type { HealthCategory } from '../replication/states.js';
+
+export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';
+
+export interface ExplorerNode {
+  readonly kind: NodeKind;
+  /** Stable across refreshes, so expansion and selection survive them. */
+  readonly id: string;
+  /** The configured cluster this node belongs to. */
+  readonly clusterName: string;
+  readonly parent: ExplorerNode | undefined;
+  getTreeItem(): vscode.TreeItem;
+  getChildren(): ExplorerNode[];
+}
+
+export const VIEW_ID = 'vaultReplication.clusters';
+export const REVEAL_COMMAND = 'vaultReplication.revealCluster';
+export const LOG_IN_COMMAND = 'vaultReplication.logIn';
+
+/** Icon and colour per health category (colour is never the only signal: the glyph differs too). */
+export function healthIcon(health: HealthCategory): vscode.ThemeIcon {
+  switch (health) {
+    case 'healthy': return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'));
+    case 'syncing': return new vscode.ThemeIcon('sync', new vscode.ThemeColor('charts.yellow'));
+    case 'broken': return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
+    case 'sealed': return new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.orange'));
+    case 'unreachable': return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.red'));
+    default: return new vscode.ThemeIcon('question', new vscode.ThemeColor('disabledForeground'));
+  }
+}
+
+export function healthText(health: HealthCategory): string {
+  switch (health) {
+    case 'healthy': return vscode.l10n.t('healthy');
+    case 'syncing': return vscode.l10n.t('syncing');
+    case 'broken': return vscode.l10n.t('broken');
+    case 'sealed': return vscode.l10n.t('sealed');
+    case 'unreachable': return vscode.l10n.t('unreachable');
+    default: return vscode.l10n.t('unknown');
+  }
+}
+
+export const BUSY_ICON = new vscode.ThemeIcon('sync~spin');
+
+/** A Markdown tooltip that renders server-sent text as text: only our own command links are trusted. */
+export function tooltip(): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  md.isTrusted = { enabledCommands: [REVEAL_COMMAND, LOG_IN_COMMAND] };
+  return md;
+}
+
+/** Escapes text for a Markdown tooltip (cluster names, addresses and errors come from settings or servers). */
+export function mdText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** One `**label:** value` line of a tooltip. */
+export function mdRow(md: vscode.MarkdownString, label: string, value: string | number | undefined, code = false): void {
+  if (value === undefined || value === '') return;
+  const v = code ? `\`${String(value).replace(/`/g, "'")}\`` : mdText(String(value));
+  md.appendMarkdown(`**${mdText(label)}:** ${v}  \n`);
+}
+
+/** The cluster named by a command argument: a tree node, a name, or `{ cluster }`/`{ name }`. */
+export function clusterNameOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object') {
+    const o = arg as { clusterName?: unknown; cluster?: unknown; name?: unknown };
+    for (const v of [o.clusterName, o.cluster, o.name]) if (typeof v === 'string' && v) return v;
+  }
+  return undefined;
+}
+
+/** "0 ms", "1.2 s", "3 min" for tree descriptions. */
+export function formatAge(ms: number): string {
+  if (ms < 1000) return vscode.l10n.t('{0} ms', Math.round(ms));
+  if (ms < 60_000) return vscode.l10n.t('{0} s', (ms / 1000).toFixed(ms < 10_000 ? 1 : 0));
+  if (ms < 7_200_000) return vscode.l10n.t('{0} min', Math.round(ms / 60_000));
+  return vscode.l10n.t('{0} h', Math.round(ms / 3_600_000));
+}
