@@ -237,6 +237,9 @@ export class ClusterRegistry implements Disposable {
         if (!sameEndpoint(old.def, def)) this.closeClient(old);
         if (old.def.address !== def.address && old.token) {
           this.dropToken(old, 'expired', `the address changed from ${old.def.address} to ${def.address}`);
+          old.generation++;
+          // The token belongs to the old server: forget it everywhere.
+          void this.opts.secrets.delete(def.name, 'token').catch((e: unknown) => this.opts.log.warn(`${def.name}: deleting the old token`, e));
         }
         old.def = def;
       }
@@ -702,6 +705,8 @@ export class ClusterRegistry implements Disposable {
       return;
     }
     if (stored.address !== state.def.address) {
+      // Already "log in again" (e.g. the address was just edited): keep that reason.
+      if (state.login === 'expired') return;
       this.dropToken(state, 'expired', `the stored token was issued by ${stored.address}, not ${state.def.address}`);
       this.fire({ kind: 'login', names: [name] });
       return;
