@@ -535,6 +535,11 @@ export class VaultClient {
     else if (code === 'UND_ERR_BODY_TIMEOUT') detail = 'the reply stalled (body timeout)';
     else if (code === 'UND_ERR_CONNECT_TIMEOUT') detail = 'could not connect within the connect timeout';
     else detail = transportDetail(err);
+    // A TLS 1.3 server that wants a client certificate checks it after the handshake and just
+    // closes the connection, so the failure looks like a plain network error: say what to try.
+    if (phase === 'headers' && code === 'UND_ERR_SOCKET' && url.startsWith('https:') && this.tlsOptions.cert === undefined) {
+      detail += '; if the server requires a client certificate (mTLS), configure one for this cluster';
+    }
     // Headers arrived, then the connection ended mid-body: the reply is truncated, not unreachable.
     if (phase === 'body' && kind === 'network') {
       kind = 'invalid-response';

@@ -75,7 +75,7 @@ const KIND_TEXT: Record<VaultErrorKind, string> = {
   sealed: 'Vault is sealed',
   permission: 'permission denied',
   'not-found': 'not found',
-  http: 'HTTP error',
+  http: 'unexpected HTTP status',
   'invalid-response': 'invalid response',
   'too-large': 'response too large',
   redacted: 'replication status endpoints are disabled on this listener',
