@@ -25,6 +25,8 @@ export interface Route {
   drOk?: boolean;
   /** Still served while sealed. */
   sealedOk?: boolean;
+  /** Catch-all routes (mount lookups) tried only when no specific route knows the path. */
+  fallback?: boolean;
   /** For create-vs-update: does the target exist? */
   exists?: (ctx: Ctx) => boolean;
   handler: (ctx: Ctx) => Reply | Promise<Reply>;
@@ -607,7 +609,9 @@ export function createDispatch(host: ApiHost) {
     for (const route of routes()) {
       const m = route.pattern.exec(path);
       if (!m) continue;
-      pathMatched = true;
+      // A path that a specific route knows, with the wrong method, is a 405, not a mount lookup.
+      if (route.fallback && pathMatched) break;
+      if (!route.fallback) pathMatched = true;
       const effective: Method = method === 'HEAD' && !route.methods.includes('HEAD') ? 'GET' : method;
       if (route.methods.includes(effective)) { matched = { route, m }; break; }
     }

@@ -442,7 +442,7 @@ export function authRoutes(): Route[] {
   return [
     ...tokenRoutes(),
     {
-      methods: ['GET', 'POST', 'DELETE', 'LIST'], pattern: /^auth\/(.+)$/, auth: 'none',
+      methods: ['GET', 'POST', 'DELETE', 'LIST'], pattern: /^auth\/(.+)$/, auth: 'none', fallback: true,
       handler: (ctx) => {
         const full = ctx.m[1];
         const mount = findMount(ctx.c, ctx.ns, 'auth', full);
@@ -499,7 +499,7 @@ async function kv(ctx: Ctx, mount: MountEntry, rest: string): Promise<Reply> {
 
 export function secretRoutes(): Route[] {
   return [{
-    methods: ['GET', 'POST', 'DELETE', 'LIST'], pattern: /^(.+)$/, auth: 'none',
+    methods: ['GET', 'POST', 'DELETE', 'LIST'], pattern: /^(.+)$/, auth: 'none', fallback: true,
     handler: (ctx) => {
       const mount = findMount(ctx.c, ctx.ns, 'secret', ctx.path);
       if (!mount) throw new ApiError(404, [`no handler for route "${ctx.ns}${ctx.path}". route entry not found.`]);
