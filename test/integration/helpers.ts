@@ -16,7 +16,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
-import type { VaultReplicationApi } from '../../src/extension.js';
+import type { VaultReplicationApi } from '../../src/api.js';
 
 export type { Simulator, SimCluster, Fault } from '../vault-sim/index.js';
 export type { VaultReplicationApi };

@@ -1,8 +1,12 @@
 // The first thing a user does: open VS Code with the three seed clusters configured, find the
-// extension in the activity bar, see the Clusters view, and use the Command Palette.
+// extension in the activity bar, open the Clusters view, log in to a cluster with its token file,
+// and use the Command Palette.
 import assert from 'node:assert/strict';
 import type { Scenario } from '../types.js';
 import { pollUntil } from '../workbench.js';
+
+/** Tree rows read "us-east-2, healthy, replication disabled": the cluster name comes first. */
+const rowName = (row: string) => row.split(',')[0].trim();
 
 export const scenario: Scenario = {
   name: 'smoke',
@@ -23,18 +27,41 @@ export const scenario: Scenario = {
       },
     },
     {
-      name: 'the Command Palette lists and runs the Clusters view command',
-      async run({ workbench, page, screenshot }) {
-        // Leave the view container, then come back through the palette like a keyboard user.
-        await page.keyboard.press('Control+Shift+E');
-        await pollUntil('the Explorer to be shown', async () => (await workbench.sideBarTitle()).toLowerCase().startsWith('explorer'));
-        await workbench.openCommandPalette('Focus on Clusters View');
-        await pollUntil('"Vault Replication: Focus on Clusters View" in the palette', async () =>
-          (await workbench.quickPickLabels()).some((l) => l.startsWith('Vault Replication: Focus on Clusters View')));
+      name: 'log in to us-east-2 from the Clusters view with its token file',
+      async run({ workbench, page, clusters, screenshot }) {
+        // Nothing is logged in yet: the view offers "Log In", which asks for a cluster.
+        await workbench.viewPane('Clusters').getByRole('button', { name: 'Log In' }).click();
+        const picks = await pollUntil('the cluster picker to list the three clusters', async () => {
+          const labels = await workbench.quickPickLabels();
+          return clusters.every((c) => labels.some((l) => rowName(l) === c.name)) ? labels : undefined;
+        });
+        assert.ok(picks.every((l) => l.includes('logged out')), `every cluster starts logged out: ${picks.join(' | ')}`);
+        await screenshot('log-in-picker');
+        await workbench.quickInput().locator('.quick-input-list .monaco-list-row').filter({ hasText: /^us-east-2/ }).first().click();
+        const rows = await pollUntil('us-east-2 to be polled and shown healthy', async () => {
+          const r = await workbench.treeItems('Clusters');
+          return r.some((x) => rowName(x) === 'us-east-2' && /healthy/.test(x)) ? r : undefined;
+        }, { timeoutMs: 15_000 });
+        for (const c of clusters) assert.ok(rows.some((r) => rowName(r) === c.name), `the tree shows ${c.name}: ${rows.join(' | ')}`);
+        await page.mouse.move(900, 600); // no tooltip over the tree in the screenshot
+        await screenshot('logged-in-us-east-2');
+      },
+    },
+    {
+      name: 'the Command Palette runs "Vault Replication: Show Log" and the log holds no token',
+      async run({ workbench, page, sim, screenshot }) {
+        await workbench.openCommandPalette('Vault Replication');
+        await pollUntil('the extension\'s commands in the palette', async () =>
+          (await workbench.quickPickLabels()).some((l) => l.startsWith('Vault Replication: Show Log')));
         await screenshot('command-palette');
-        await workbench.runCommand('Vault Replication: Focus on Clusters View');
-        await pollUntil('the Vault Replication side bar', async () => (await workbench.sideBarTitle()).toLowerCase().startsWith('vault replication'));
-        assert.ok(await workbench.viewPane('Clusters').isVisible(), 'Clusters view is visible after the command');
+        await workbench.runCommand('Vault Replication: Show Log');
+        const output = page.locator('.part.panel .monaco-editor .view-lines');
+        const text = await pollUntil('the Vault Replication log in the Output panel', async () => {
+          const t = (await output.first().textContent()) ?? '';
+          return /us-east-2/.test(t) ? t : undefined;
+        });
+        for (const c of sim.clusters) assert.ok(!text.includes(c.rootToken), `the log shows ${c.name}'s token`);
+        await screenshot('output-log');
       },
     },
   ],

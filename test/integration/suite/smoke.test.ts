@@ -2,7 +2,7 @@
 // contributed and can be shown, and the simulator bundled into the suite answers like Vault.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, getApi, hasCommand, startSim, waitUntil, type Simulator } from '../helpers.js';
+import { clearClusters, configureClusters, EXTENSION_ID, getApi, hasCommand, startSim, waitUntil, type Simulator } from '../helpers.js';
 
 describe('smoke', () => {
   it('activates the extension and returns its API', async () => {
@@ -43,6 +43,26 @@ describe('smoke', () => {
       const repl = (await status.json()) as { data: { performance: { mode: string }; dr: { mode: string } } };
       assert.equal(repl.data.performance.mode, 'disabled');
       assert.equal(repl.data.dr.mode, 'disabled');
+    });
+
+    it('configures the clusters in the workspace settings and the registry reads them', async () => {
+      const api = await getApi();
+      try {
+        const entries = await configureClusters(sim!);
+        assert.equal(entries.length, 3);
+        for (const e of entries) assert.equal(e.auth.method, 'tokenFile', 'tokens come from files, never settings');
+        assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('vaultReplication').get('clusters')).includes(sim!.cluster('us-east-2').rootToken),
+          'no token in settings');
+        const names = await waitUntil('the registry to list the three clusters', () => {
+          const n = api.registry.names();
+          return n.length === 3 ? n : undefined;
+        });
+        assert.deepEqual(names, ['us-east-2', 'us-east', 'eu-west']);
+        assert.equal(api.registry.get('eu-west')?.address, sim!.cluster('eu-west').address);
+      } finally {
+        await clearClusters();
+      }
+      await waitUntil('the registry to be empty again', () => api.registry.names().length === 0);
     });
   });
 });
