@@ -8,7 +8,7 @@
 // side, counted on the `net.client.socket` diagnostics channel, cross-checked with the simulator's
 // accepted-connection counter).
 //
-//   npm run bench:poll-fanout [-- --clusters 50 --rounds 20]
+//   npm run bench:poll-fanout [-- --clusters 50 --rounds 15 --batch 10 --warmup 30 --unconfigured]
 import { spawn } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { createInterface } from 'node:readline';
@@ -36,12 +36,14 @@ const BATCH = arg('batch', 10);
 /** Refreshes before measuring: connections open, code paths compiled by the JIT. */
 const WARMUP = arg('warmup', 30);
 const LATENCIES = [0, 20];
+/** Poll clusters with replication disabled (tiny replies) instead of primaries with secondaries. */
+const UNCONFIGURED = process.argv.includes('--unconfigured');
 
 // ---- the simulator child process ----
 
 class SimProcess {
   private readonly replies: ((line: string) => void)[] = [];
-  private readonly child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'poll-fanout-sim.ts'), String(CLUSTERS)], {
+  private readonly child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'poll-fanout-sim.ts'), String(CLUSTERS), ...(UNCONFIGURED ? ['--unconfigured'] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   readonly ready: Promise<SimCluster[]>;
@@ -228,6 +230,7 @@ async function main(): Promise<void> {
     if (clusters.length !== CLUSTERS) throw new Error(`expected ${CLUSTERS} clusters, got ${clusters.length}`);
     const out: string[] = [];
     out.push(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}`);
+    out.push(UNCONFIGURED ? 'topology: replication disabled everywhere' : 'topology: groups of 5, one performance primary + 4 streaming secondaries each');
     for (const latency of LATENCIES) {
       const results = await runLatency(sim, clusters, latency);
       out.push('', report(latency, results));
