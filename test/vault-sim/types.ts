@@ -92,6 +92,8 @@ export interface SimCluster {
   /** `http(s)://127.0.0.1:PORT` */
   readonly address: string;
   readonly port: number;
+  /** The cluster (replication) address it reports, e.g. `https://us-east.vault-sim.internal:8201`; a label, nothing listens there. */
+  readonly clusterAddr: string;
   /** The root token made at start (or by the last `mintRootToken`); after a wipe it no longer works. */
   readonly rootToken: string;
   /** `vault-cluster-…`-style name reported in sys/health; here the cluster's own name. */
@@ -102,6 +104,8 @@ export interface SimCluster {
   /** Unseal key shares (hex) currently valid for this cluster; a secondary has its primary's. */
   readonly unsealKeys: string[];
   readonly keyThreshold: number;
+  /** Faults currently active. */
+  readonly faults: readonly Fault[];
   setFault(f: Fault): void;
   clearFaults(kind?: FaultKind): void;
   /** Close the listener and every open connection. */
