@@ -4,6 +4,7 @@ import type { ClusterRegistry } from './clusters/registry.js';
 import type { Poller } from './clusters/poller.js';
 import type { ClusterExplorer } from './explorer/explorer.js';
 import type { Log } from './log.js';
+import type { PoliciesApi } from './policies/register.js';
 
 export interface VaultReplicationApi {
   /** package.json version. */
@@ -16,4 +17,6 @@ export interface VaultReplicationApi {
   readonly log: Log;
   /** The Clusters view: its TreeView, current nodes, reveal(). */
   readonly explorer: ClusterExplorer;
+  /** Policy editing (vault-policy: file system), write propagation tracking, verification reports. */
+  readonly policies: PoliciesApi;
 }

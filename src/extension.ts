@@ -9,6 +9,7 @@ import { clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } 
 import { registerCommands } from './commands/register.js';
 import { ClusterExplorer } from './explorer/explorer.js';
 import { Log } from './log.js';
+import { registerPolicies } from './policies/register.js';
 
 export type { VaultReplicationApi } from './api.js';
 
@@ -18,7 +19,8 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   const poller = new Poller(registry, { intervalMs: readRefreshIntervalMs(), log });
   const explorer = new ClusterExplorer(registry, poller);
   context.subscriptions.push(log, registry, poller, explorer, onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)));
-  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer };
+  const policies = registerPolicies({ context, registry, poller, log, refreshTree: () => explorer.refreshView() });
+  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer, policies };
   registerCommands(context, api);
   void registry.restore(); // SecretStorage only, no network
   return api;

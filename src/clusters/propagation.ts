@@ -31,7 +31,9 @@ export interface TrackedWrite {
   /** Epoch ms when Vault acknowledged the write. */
   at: number;
   /** Resources the write touched, for listeners that refresh views of them (e.g. policy editors). */
-  resource?: { kind: 'policy' | 'auth' | 'secrets'; name: string };
+  resource?: { kind: 'policy' | 'auth' | 'secrets'; name: string; previousName?: string };
+  /** The sentence that announced the write ("Saved policy "app" on us-east"), shown with its propagation. */
+  headline?: string;
 }
 
 export interface PropagationUpdate {
