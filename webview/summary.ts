@@ -13,14 +13,15 @@ import { t } from './i18n';
 /** Peer rows rendered per "show more" step: 5,000 secondaries must not freeze the panel. */
 export const PEER_PAGE = 500;
 
-type Col = 'id' | 'api' | 'status' | 'heartbeat' | 'skew' | 'lag' | 'canary';
-const COLS: Col[] = ['id', 'api', 'status', 'heartbeat', 'skew', 'lag', 'canary'];
+type Col = 'id' | 'api' | 'status' | 'heartbeat' | 'age' | 'skew' | 'lag' | 'canary';
+const COLS: Col[] = ['id', 'api', 'status', 'heartbeat', 'age', 'skew', 'lag', 'canary'];
 /** Raw key of each column in a peer entry (lag is derived from two clusters). */
 const COL_RAW: Record<Col, string | undefined> = {
   id: 'node_id',
   api: 'api_address',
   status: 'connection_status',
   heartbeat: 'last_heartbeat',
+  age: undefined,
   skew: 'clock_skew_ms',
   lag: undefined,
   canary: 'replication_primary_canary_age_ms',
@@ -29,7 +30,8 @@ const COL_LABEL: Record<Col, Parameters<typeof t>[0]> = {
   id: 'colId',
   api: 'colApi',
   status: 'colStatus',
-  heartbeat: 'colHeartbeat',
+  heartbeat: 'colLastHeartbeat',
+  age: 'colHeartbeat',
   skew: 'colSkew',
   lag: 'colLag',
   canary: 'colCanary',
@@ -89,7 +91,9 @@ function cellTexts(r: PeerRow): Record<Col, string> {
     id: r.peerName && r.peerName !== r.id ? `${r.id} (${r.peerName})` : r.id,
     api: r.apiAddress,
     status: r.connectionStatus.value,
-    heartbeat: r.heartbeatAgeMs === undefined ? (r.lastHeartbeat === '' ? '—' : r.lastHeartbeat) : t('ago', formatDuration(r.heartbeatAgeMs)),
+    heartbeat: r.lastHeartbeat === '' ? '—' : r.lastHeartbeat,
+    // Derived from the poll's time: it moves on every poll, the other cells only when the server's values do.
+    age: r.heartbeatAgeMs === undefined ? '—' : formatDuration(r.heartbeatAgeMs),
     skew: r.clockSkewMs === '' ? '—' : `${r.clockSkewMs} ms`,
     lag: r.lagText,
     canary: r.canaryAgeMs === '' ? '—' : `${r.canaryAgeMs} ms`,
@@ -178,10 +182,11 @@ export class SummaryView {
     for (const m of summary.modes) {
       let rec = this.modes.get(m.type);
       if (rec && rec.peersKind !== m.peersKind) {
-        // The peers table changes meaning (primary → secondary): rebuild it.
+        // The peers table changes meaning (primary → secondary, or appears): start it afresh.
         this.forgetRows(rec);
-        rec.section.remove();
-        rec = undefined;
+        rec.tbody.replaceChildren();
+        rec.shownRows = PEER_PAGE;
+        rec.peersKind = m.peersKind;
       }
       if (!rec) {
         rec = this.createMode(m);
@@ -371,6 +376,8 @@ export class SummaryView {
         }
       }
     }
+    // A whole list that appeared (mode disabled → primary) marks each of its rows as added.
+    const listAdded = changes?.exact.get(pathKey([rec.type, m.peersKind]))?.kind === 'added';
     reconcile<PeerRow, RowRec>(
       rec.tbody,
       rec.rows,
@@ -378,7 +385,7 @@ export class SummaryView {
       (p) => p.key,
       (p) => {
         const r = this.createRow(p);
-        if (changes?.rows.has(pathKey(p.path))) this.hl.mark(r.el, 'added');
+        if (listAdded || changes?.rows.has(pathKey(p.path))) this.hl.mark(r.el, 'added');
         return r;
       },
       (r, p) => this.updateRow(r, p, changes),
@@ -413,13 +420,12 @@ export class SummaryView {
     const tr = el('tr', { attrs: { 'data-key': p.key } });
     for (const c of COLS) {
       const val = el('span', { class: 'vr-v', text: texts[c] });
-      const td = el(c === 'id' ? 'th' : 'td', {}, val) as HTMLTableCellElement;
+      const td = el(c === 'id' ? 'th' : 'td', { attrs: { 'data-col': c } }, val) as HTMLTableCellElement;
       if (c === 'id') td.setAttribute('scope', 'row');
       cells[c] = td;
       vals[c] = val;
       tr.appendChild(td);
     }
-    if (p.lastHeartbeat) cells.heartbeat.title = p.lastHeartbeat;
     const tones = `${p.connectionStatus.tone}|${p.lagging ? 1 : 0}|${p.knownOnly ? 1 : 0}`;
     this.applyTones(tr, cells, p);
     return { el: tr, cells, vals, texts, tones };
@@ -436,16 +442,18 @@ export class SummaryView {
     const next = cellTexts(p);
     const rowChanges = changes?.rows.get(pathKey(p.path));
     for (const c of COLS) {
-      if (r.texts[c] === next[c]) continue;
+      const raw = COL_RAW[c];
+      const change = rowChanges && raw !== undefined ? rowChanges.get(raw) : undefined;
+      if (r.texts[c] === next[c]) {
+        // The server's value changed but reads the same here: mark it without a delta.
+        if (change) this.hl.mark(r.cells[c], change.kind);
+        continue;
+      }
       const before = r.texts[c];
       r.vals[c].textContent = next[c];
       r.texts[c] = next[c];
-      const raw = COL_RAW[c];
-      if (rowChanges && raw !== undefined && rowChanges.has(raw)) {
-        this.hl.mark(r.cells[c], rowChanges.get(raw)!.kind, { before, deltaAnchor: r.vals[c] });
-      }
+      if (change) this.hl.mark(r.cells[c], change.kind, { before, deltaAnchor: r.vals[c] });
     }
-    if (p.lastHeartbeat && r.cells.heartbeat.title !== p.lastHeartbeat) r.cells.heartbeat.title = p.lastHeartbeat;
     const tones = `${p.connectionStatus.tone}|${p.lagging ? 1 : 0}|${p.knownOnly ? 1 : 0}`;
     if (tones !== r.tones) {
       this.applyTones(r.el, r.cells, p);

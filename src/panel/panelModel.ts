@@ -92,19 +92,20 @@ export class PanelModel {
     const changes = this.raw !== undefined && nextRaw !== undefined ? diffJson(this.raw, nextRaw) : [];
     const added = changes.length > 0 ? this.history.add(this.cluster, snap.fetchedAt, changes) : [];
     this.raw = nextRaw;
-    this.view = snap.view;
+    // Compare with the last view that was read, not with a failed poll's.
+    if (snap.status || !this.view) this.view = snap.view;
     const lagPoints: Record<string, LagPointDto> = {};
     for (const key of this.lag.recordViews([snap.view], snap.fetchedAt)) {
       const s = this.lag.latest(key);
       if (s) lagPoints[this.lagId(key)] = toLagPoint(s);
     }
     this.seq++;
-    const dto: SnapshotDto = {
-      seq: this.seq,
-      fetchedAt: snap.fetchedAt,
-      summary: buildSummary(snap.view, nextRaw, this.tr),
-      changes: changes.map(toPanelChange),
-    };
+    let summary = buildSummary(snap.view, nextRaw, this.tr);
+    if (!snap.status && this.current) {
+      // Nothing new was read: keep the last modes on screen, with the new health and notes.
+      summary = { ...summary, modes: this.current.summary.modes, kind: this.current.summary.kind };
+    }
+    const dto: SnapshotDto = { seq: this.seq, fetchedAt: snap.fetchedAt, summary, changes: changes.map(toPanelChange) };
     if (nextRaw !== undefined) dto.raw = nextRaw;
     if (snap.error) dto.error = snap.error.message;
     this.current = dto;

@@ -31,6 +31,7 @@ export const PANEL_STRINGS = {
   colId: 'ID',
   colApi: 'API address',
   colStatus: 'connection_status',
+  colLastHeartbeat: 'last_heartbeat',
   colHeartbeat: 'Heartbeat age',
   colSkew: 'Clock skew',
   colLag: 'WAL lag',
