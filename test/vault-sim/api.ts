@@ -45,7 +45,7 @@ function healthBody(c: Cluster, standby: boolean, perfStandby: boolean): Record<
   const sealed = c.actsSealed;
   const now = Date.now();
   const body: Record<string, unknown> = {
-    initialized: true, sealed, standby: sealed || standby, performance_standby: perfStandby,
+    initialized: true, sealed, standby: sealed || standby || perfStandby, performance_standby: perfStandby,
     replication_performance_mode: sealed ? 'unknown' : c.perf.mode,
     replication_dr_mode: sealed ? 'unknown' : c.dr.mode,
     server_time_utc: Math.floor(now / 1000), version: c.version, enterprise: true,
