@@ -89,6 +89,20 @@ export class NotLoggedInError extends Error {
 }
 
 export const DEFAULT_TOKEN_FILE = '~/.vault-token';
+
+/**
+ * Seconds a looked-up token has left (fractional); 0 = never expires; negative = expired.
+ * `ttl` is whole seconds rounded by the server, so a token with half a second left may say 0,
+ * which also means "no expiry": `expire_time` settles it when present.
+ */
+export function ttlOf(info: Pick<TokenInfo, 'ttl' | 'expireTime'>, now: number): number {
+  const at = info.expireTime ? Date.parse(info.expireTime) : Number.NaN;
+  if (!Number.isNaN(at)) {
+    const left = (at - now) / 1000;
+    return left > 0 ? left : -1;
+  }
+  return info.ttl ?? 0;
+}
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface ClusterState {
@@ -379,6 +393,7 @@ export class ClusterRegistry implements Disposable {
         if (!token) throw new Error(`${name}: the token is empty.`);
         const looked = await this.lookUp(name, client, token);
         unverified = looked === undefined;
+        if (looked && ttlOf(looked, this.now()) < 0) throw new Error(`${name}: the token has expired.`);
         record = {
           token,
           address: def.address,
@@ -386,7 +401,7 @@ export class ClusterRegistry implements Disposable {
           accessor: looked?.accessor,
           policies: looked?.policies,
           renewable: looked?.renewable ?? false,
-          ttl: looked?.ttl ?? 0,
+          ttl: looked ? Math.max(0, ttlOf(looked, this.now())) : 0,
           obtainedAt: this.now(),
           identity: looked?.displayName,
         };
@@ -574,7 +589,7 @@ export class ClusterRegistry implements Disposable {
 
   private updateFromLookup(state: ClusterState, info: TokenInfo): void {
     if (!state.token) return;
-    const ttl = info.ttl ?? 0;
+    const ttl = Math.max(0, ttlOf(info, this.now()));
     const renewable = info.renewable ?? false;
     const t = state.token;
     if (t.ttl === ttl && t.renewable === renewable && info.policies.join() === (t.policies ?? []).join()) return;

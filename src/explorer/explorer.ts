@@ -34,6 +34,7 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
   private readonly contextValues = new Map<string, unknown>();
+  private statusShown = false;
 
   constructor(private readonly registry: ClusterRegistry, private readonly poller: Poller) {
     this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -144,6 +145,7 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
     const names = this.registry.names();
     if (!this.treeView.visible || !this.ready || names.length === 0) {
       this.statusBar.hide();
+      this.statusShown = false;
       return;
     }
     const views = this.registry.list().map((d) => this.viewOf(d.name, d.address));
@@ -160,6 +162,12 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
     this.statusBar.tooltip = md;
     this.statusBar.accessibilityInformation = { label: vscode.l10n.t('Vault Replication: {0}', summary.text) };
     this.statusBar.show();
+    this.statusShown = true;
+  }
+
+  /** The status bar summary while it is shown, e.g. "$(warning) 3 clusters · 1 lagging". */
+  get statusBarText(): string | undefined {
+    return this.statusShown ? this.statusBar.text : undefined;
   }
 
   private updateMessage(): void {

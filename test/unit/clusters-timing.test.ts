@@ -67,3 +67,14 @@ describe('isTokenExpired / renewalRetryDelayMs', () => {
     assert.equal(renewalRetryDelayMs(t, 3_599_900, 6), 1_000);
   });
 });
+
+describe('ttlOf (token lookups)', () => {
+  it('prefers expire_time over the rounded ttl, and tells expired from never-expiring', async () => {
+    const { ttlOf } = await import('../../src/clusters/registry.js');
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(ttlOf({ ttl: 0, expireTime: '2026-01-01T00:00:00.400Z' }, now), 0.4);
+    assert.equal(ttlOf({ ttl: 0, expireTime: '2025-12-31T23:59:59Z' }, now), -1);
+    assert.equal(ttlOf({ ttl: 0 }, now), 0);
+    assert.equal(ttlOf({ ttl: 30 }, now), 30);
+  });
+});
