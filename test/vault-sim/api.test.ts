@@ -274,6 +274,23 @@ describe('vault-sim API', () => {
       assert.deepEqual((await call(c.address, 'POST', 'auth/ldap/login/dave', { body: { password: 'pw2' } })).json.auth.policies, ['default']);
     });
 
+    it('scopes policies and mounts to a namespace given in X-Vault-Namespace', async () => {
+      const ns = { 'X-Vault-Namespace': 'team1' };
+      assert.equal((await call(c.address, 'GET', 'sys/policies/acl', { token: root, headers: ns, query: { list: 'true' } })).status, 404, 'unknown namespace');
+      const created = await call(c.address, 'POST', 'sys/namespaces/team1', { token: root, body: {} });
+      assert.equal(created.json.data.path, 'team1/');
+      assert.equal((await call(c.address, 'PUT', 'sys/policies/acl/team-only', { token: root, headers: ns, body: { policy: '' } })).status, 204);
+      assert.deepEqual((await call(c.address, 'GET', 'sys/policies/acl', { token: root, headers: ns, query: { list: 'true' } })).json.data.keys, ['default', 'team-only']);
+      assert.equal((await call(c.address, 'GET', 'sys/policies/acl/team-only', { token: root })).status, 404, 'not in the root namespace');
+      assert.equal((await call(c.address, 'POST', 'sys/mounts/kv', { token: root, headers: ns, body: { type: 'kv-v2' } })).status, 204);
+      assert.ok((await call(c.address, 'GET', 'sys/mounts', { token: root, headers: ns })).json.data['kv/']);
+      assert.equal((await call(c.address, 'GET', 'sys/mounts', { token: root })).json.data['kv/'], undefined);
+      const w = await call(c.address, 'POST', 'kv/data/app', { token: root, headers: ns, body: { data: { a: '1' } } });
+      assert.equal(w.json.data.version, 1);
+      const rd = await call(c.address, 'GET', 'kv/data/app', { token: root, headers: ns });
+      assert.deepEqual(rd.json.data.data, { a: '1' });
+    });
+
     it('answers 404 with Vault wording for an unknown path and 405 for a wrong method', async () => {
       const r = await call(c.address, 'GET', 'nothing/here', { token: root });
       assert.equal(r.status, 404);

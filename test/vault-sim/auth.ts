@@ -341,10 +341,15 @@ async function approle(ctx: Ctx, mount: MountEntry, rest: string): Promise<Reply
       const s = c.store.getJson<SecretId>(key);
       if (!s || (s.expiration && s.expiration <= Date.now())) throw badRequest('invalid role or secret ID');
       if (s.num_uses > 0) {
-        // A use-limited secret id is spent on the cluster where it is used (Vault forwards this too).
-        const left = { ...s, num_uses: s.num_uses - 1 };
-        if (left.num_uses === 0) c.store.delete(key);
-        else c.store.putJson(key, left);
+        // Spending a use-limited secret id changes replicated state: a performance secondary forwards it.
+        const spend = (t: Cluster) => {
+          const cur = t.store.getJson<SecretId>(key);
+          if (!cur) return;
+          if (cur.num_uses <= 1) t.store.delete(key);
+          else t.store.putJson(key, { ...cur, num_uses: cur.num_uses - 1 });
+        };
+        if (mount.local) spend(c);
+        else await replicatedWrite(ctx, spend);
       }
     }
     return login(ctx, mount, role, [], { role_name: roleName }, `auth/${mount.path}login`);
