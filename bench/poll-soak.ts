@@ -1,0 +1,552 @@
+// Poll soak (design.md target): "10,000 polls of 20 clusters: heap growth ≤ 5 MB, open sockets =
+// number of clusters."
+//
+// The simulator runs in a child process (`test/vault-sim/cli.ts --clusters N --state-file F`), so
+// its memory and CPU are not in the figures. Clusters are set up in groups of five: a primary with
+// performance and DR enabled, three performance secondaries and one DR secondary, all streaming
+// with 1 s heartbeats, so status documents change between polls as in real use.
+//
+// One poll round = what the extension does on each refresh: `Poller.refresh()` of
+// src/clusters/poller.ts over a `ClusterRegistry` (in-memory settings and SecretStorage, every
+// cluster logged in with a token unless --logged-out): per cluster `sys/health` +
+// `sys/replication/status` + the registry's periodic token check, then the views of all clusters
+// derived together and `onDidPoll` fired. ROUNDS back-to-back rounds = ROUNDS polls of every
+// cluster. The same count is then done by the floor: one bare undici Client per cluster,
+// health + replication status + JSON.parse, nothing kept.
+//
+// Per phase: heap used after a forced GC (needs --expose-gc) before, at checkpoints, right after
+// the last round and again once the poller's per-poll timeout signals have expired ("settled"),
+// RSS, sockets open client-side per cluster (net.client.socket diagnostics channel), socket fds of
+// this process (/proc/self/fd), and TCP connections the simulator accepted per cluster.
+//
+//   npm run bench:poll-soak [-- --clusters 20 --rounds 10000 --checkpoints 10 --logged-out
+//                             --max-minutes 8 --json]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'undici';
+import { Emitter } from '../src/clusters/emitter.js';
+import { Poller, type ClusterSnapshot } from '../src/clusters/poller.js';
+import { ClusterRegistry, type ClusterSettingsStore } from '../src/clusters/registry.js';
+import { ClusterSecrets } from '../src/clusters/secrets.js';
+import { Log, type LogSink } from '../src/log.js';
+import { VaultClient } from '../src/vault/client.js';
+
+// ---- options ----
+
+function numArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
+  return n;
+}
+
+const CLUSTERS = numArg('clusters', 20);
+const ROUNDS = numArg('rounds', 10_000);
+const CHECKPOINTS = numArg('checkpoints', 10);
+const WARMUP = numArg('warmup', 200);
+/** Per phase; a phase that hits it stops early and says how many rounds it did. */
+const MAX_MS = numArg('max-minutes', 8) * 60_000;
+const LOGGED_OUT = process.argv.includes('--logged-out');
+const JSON_OUT = process.argv.includes('--json');
+const MB = 1024 * 1024;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) {
+  console.error('poll-soak needs --expose-gc: run it as `npm run bench:poll-soak` (node --expose-gc --import tsx bench/poll-soak.ts)');
+  process.exit(2);
+}
+
+// ---- the simulator child process ----
+
+interface SimState {
+  controlUrl: string;
+  clusters: { name: string; address: string; rootToken: string }[];
+}
+
+class SimProcess {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'vr-poll-soak-'));
+  private readonly stateFile = join(this.dir, 'state.json');
+  private child: ChildProcess | undefined;
+  state!: SimState;
+
+  async start(): Promise<SimState> {
+    const cli = join(__dirname, '..', 'test', 'vault-sim', 'cli.ts');
+    // stdout is not needed (the state file says everything) and would add a socketpair to our fd census.
+    this.child = spawn(process.execPath, ['--import', 'tsx', cli, '--clusters', String(CLUSTERS), '--state-file', this.stateFile,
+      '--stream-delay', '20', '--heartbeat', '1000'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise<never>((_, reject) => this.child?.once('exit', (code) => reject(new Error(`simulator exited with code ${code}`))));
+    const deadline = Date.now() + 60_000;
+    const ready = (async () => {
+      while (!existsSync(this.stateFile)) {
+        if (Date.now() > deadline) throw new Error('simulator did not write its state file within 60 s');
+        await sleep(100);
+      }
+      // Written in one call; a partial read would fail to parse, so retry once.
+      try {
+        return JSON.parse(readFileSync(this.stateFile, 'utf8')) as SimState;
+      } catch {
+        await sleep(200);
+        return JSON.parse(readFileSync(this.stateFile, 'utf8')) as SimState;
+      }
+    })();
+    this.state = await Promise.race([ready, exited]);
+    return this.state;
+  }
+
+  /** The control interface (see test/vault-sim/control.ts), on a socket of its own that is closed after each call. */
+  control<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = new URL(path, this.state.controlUrl);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 400) reject(new Error(`control ${method} ${path}: ${res.statusCode} ${text}`));
+          else resolve(JSON.parse(text) as T);
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** TCP connections each cluster has accepted since it started. */
+  accepted(): Promise<Record<string, number>> {
+    return this.control('GET', '/connections');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Groups of five: cluster 0 of each group is a performance and DR primary, 1–3 its performance
+ * secondaries, 4 its DR secondary. A performance secondary is wiped by activation, so a fresh root
+ * token is minted there; the DR secondary keeps the primary's tokens but refuses normal paths.
+ * Returns the token each cluster is logged in with.
+ */
+async function replicate(sim: SimProcess, state: SimState): Promise<Map<string, string>> {
+  const tokens = new Map(state.clusters.map((c) => [c.name, c.rootToken]));
+  const clients = state.clusters.map((c) => {
+    const client = new VaultClient({ name: c.name, address: c.address });
+    client.setToken(c.rootToken);
+    return client;
+  });
+  try {
+    for (let g = 0; g + 1 < clients.length; g += 5) {
+      const primary = clients[g];
+      await primary.performance.enablePrimary();
+      await primary.dr.enablePrimary();
+      for (let i = g + 1; i < Math.min(g + 5, clients.length); i++) {
+        const name = state.clusters[i].name;
+        if (i - g === 4) {
+          const token = await primary.dr.secondaryToken({ id: name });
+          await clients[i].dr.enableSecondary({ token: token.token });
+        } else {
+          const token = await primary.performance.secondaryToken({ id: name });
+          await clients[i].performance.enableSecondary({ token: token.token });
+          tokens.set(name, (await sim.control<{ token: string }>('POST', `/clusters/${name}/root-token`)).token);
+        }
+      }
+    }
+    // Wait until every secondary streams (its status then has heartbeats and WAL indices that move).
+    const deadline = Date.now() + 90_000;
+    for (const client of clients) {
+      for (;;) {
+        const s = await client.replicationStatus();
+        const modes = s.kind === 'enterprise' ? [s.performance, s.dr] : [];
+        const settling = modes.some((m) => m && m.mode !== 'disabled' && m.mode !== 'primary' && m.state !== 'stream-wals' && m.state !== 'running');
+        if (!settling) break;
+        if (Date.now() > deadline) throw new Error(`${client.endpoint.name} did not reach stream-wals within 90 s`);
+        await sleep(100);
+      }
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+  return tokens;
+}
+
+// ---- client-side sockets ----
+
+/** Every TCP socket this process opens (undici and node:http both go through net). */
+const liveSockets = new Set<Socket>();
+/** Ports of the simulated clusters: connections to them are counted in `socketsOpened`. */
+const clusterPorts = new Set<number>();
+let socketsOpened = 0;
+subscribe('net.client.socket', (message) => {
+  const socket = (message as { socket: Socket }).socket;
+  liveSockets.add(socket);
+  socket.once('connect', () => {
+    if (socket.remotePort !== undefined && clusterPorts.has(socket.remotePort)) socketsOpened++;
+  });
+  socket.once('close', () => liveSockets.delete(socket));
+});
+
+/** Open sockets per simulated cluster (by the port they are connected to); others (control, strays) under "other". */
+function socketCensus(portToCluster: Map<number, string>): { perCluster: Map<string, number>; total: number; other: number } {
+  const perCluster = new Map<string, number>();
+  let other = 0;
+  for (const s of liveSockets) {
+    if (s.destroyed) continue;
+    const name = s.remotePort === undefined ? undefined : portToCluster.get(s.remotePort);
+    if (name) perCluster.set(name, (perCluster.get(name) ?? 0) + 1);
+    else other++;
+  }
+  let total = 0;
+  for (const n of perCluster.values()) total += n;
+  return { perCluster, total, other };
+}
+
+/** Socket file descriptors of this process, whoever opened them. */
+function socketFds(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) n++;
+    } catch {
+      // closed between readdir and readlink
+    }
+  }
+  return n;
+}
+
+// ---- memory ----
+
+interface Mem {
+  heapUsed: number;
+  external: number;
+  rss: number;
+}
+
+function collectedMemory(): Mem {
+  // Twice: weak callbacks and finalizers of the first pass free more in the second.
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return { heapUsed: m.heapUsed, external: m.external, rss: m.rss };
+}
+
+const mb = (bytes: number, digits = 2): string => (bytes / MB).toFixed(digits);
+
+// ---- the two pollers ----
+
+interface Phase {
+  name: string;
+  /** One round: every cluster polled once. Resolves when all results are in. */
+  round(): Promise<void>;
+  /** Time after the last round until per-poll timers and signals have expired (0 when none). */
+  settleMs: number;
+  /** Problems seen (failed polls, clusters never reported), checked after the run. */
+  problems(): string[];
+  /** Things worth knowing that are not failures (warnings the extension logged). */
+  notes(): string[];
+  close(): Promise<void>;
+}
+
+function memorySettings(entries: unknown[]): ClusterSettingsStore {
+  const changed = new Emitter<void>();
+  let value = entries;
+  return {
+    read: () => value,
+    write: async (v) => {
+      value = v;
+      changed.fire(undefined);
+    },
+    onDidChange: (l) => changed.event(l),
+  };
+}
+
+function memorySecretStorage() {
+  const map = new Map<string, string>();
+  const changed = new Emitter<{ key: string }>();
+  return {
+    get: async (k: string) => map.get(k),
+    store: async (k: string, v: string) => {
+      map.set(k, v);
+      changed.fire({ key: k });
+    },
+    delete: async (k: string) => {
+      map.delete(k);
+      changed.fire({ key: k });
+    },
+    onDidChange: changed.event,
+  };
+}
+
+/** The extension's code path: registry + poller, as activate() builds them, with refresh() per round. */
+async function extensionPoller(state: SimState, tokens: Map<string, string>): Promise<Phase> {
+  const warnings: string[] = [];
+  const discard = () => undefined;
+  const sink: LogSink = { trace: discard, debug: discard, info: discard, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m), show: discard, dispose: discard };
+  const log = new Log(sink);
+  const registry = new ClusterRegistry({
+    settings: memorySettings(state.clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'token' } }))),
+    secrets: new ClusterSecrets(memorySecretStorage()),
+    log,
+  });
+  await registry.restore();
+  if (!LOGGED_OUT) {
+    for (const c of state.clusters) await registry.logIn(c.name, { method: 'token', token: tokens.get(c.name) ?? c.rootToken });
+  }
+  const poller = new Poller(registry, { log });
+  // What the explorer keeps: the latest snapshot of each cluster.
+  const latest = new Map<string, ClusterSnapshot>();
+  const failed = new Map<string, string>();
+  let polls = 0;
+  poller.onDidPoll((s) => {
+    polls++;
+    latest.set(s.name, s);
+    if (s.error && !failed.has(s.name)) failed.set(s.name, `${s.error.kind}: ${s.error.message}`);
+  });
+  return {
+    name: 'extension poller',
+    round: () => poller.refresh(),
+    // pollTimeoutMs() of the poller: min(30 s, max(5 s, interval)), interval 10 s by default.
+    settleMs: Math.min(30_000, Math.max(5_000, poller.interval)) + 1_000,
+    problems: () => {
+      const out = [...failed].map(([n, e]) => `${n}: ${e}`);
+      if (latest.size !== state.clusters.length) out.push(`only ${latest.size} of ${state.clusters.length} clusters reported a snapshot (${polls} polls)`);
+      return out;
+    },
+    // Expected: a DR secondary refuses lookup-self, so its login is accepted unverified (logged as a warning).
+    notes: () => (warnings.length ? [`${warnings.length} warning(s) logged, first: ${warnings[0]}`] : []),
+    close: async () => {
+      poller.dispose();
+      registry.dispose();
+      await sleep(50);
+    },
+  };
+}
+
+/** The floor: a bare undici Client per cluster, the two reads and JSON.parse, nothing kept. */
+function bareUndici(state: SimState): Phase {
+  const clients = state.clusters.map((c) => new Client(c.address, { pipelining: 1, keepAliveTimeout: 60_000 }));
+  const failures: string[] = [];
+  const read = async (client: Client, path: string): Promise<unknown> => {
+    const res = await client.request({ path, method: 'GET', headers: { 'x-vault-request': 'true' } });
+    const text = await res.body.text();
+    // sys/health answers 200/429/472/473 by node role; all carry JSON.
+    if (res.statusCode >= 500) failures.push(`${path}: ${res.statusCode}`);
+    return JSON.parse(text);
+  };
+  return {
+    name: 'bare undici floor',
+    round: async () => {
+      await Promise.all(clients.map((c) => Promise.all([read(c, '/v1/sys/health'), read(c, '/v1/sys/replication/status')])));
+    },
+    settleMs: 0,
+    problems: () => failures.slice(0, 5),
+    notes: () => [],
+    close: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+}
+
+// ---- running a phase ----
+
+interface Checkpoint {
+  round: number;
+  elapsedS: number;
+  heapUsed: number;
+  rss: number;
+  openSockets: number;
+}
+
+interface PhaseResult {
+  name: string;
+  rounds: number;
+  requestedRounds: number;
+  seconds: number;
+  before: Mem;
+  after: Mem;
+  settled: Mem;
+  checkpoints: Checkpoint[];
+  /** Least-squares slope of heap used over the checkpoints after the first, bytes per 1000 rounds. */
+  slopePer1000: number;
+  socketsOpenedDuring: number;
+  openPerCluster: Map<string, number>;
+  openTotal: number;
+  openOther: number;
+  fdSockets: number;
+  acceptedDuring: Record<string, number>;
+  acceptedTotal: Record<string, number>;
+  problems: string[];
+  notes: string[];
+}
+
+function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.x - mx) * (p.y - my);
+    den += (p.x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+async function runPhase(sim: SimProcess, phase: Phase, portToCluster: Map<number, string>): Promise<PhaseResult> {
+  log(`\n${phase.name}: warm-up ${WARMUP} rounds (connections opened, code compiled)`);
+  for (let i = 0; i < WARMUP; i++) await phase.round();
+  const accepted0 = await sim.accepted();
+  const opened0 = socketsOpened;
+  const before = collectedMemory();
+  const checkpoints: Checkpoint[] = [{ round: 0, elapsedS: 0, heapUsed: before.heapUsed, rss: before.rss, openSockets: socketCensus(portToCluster).total }];
+  const every = Math.max(1, Math.floor(ROUNDS / CHECKPOINTS));
+  const t0 = Date.now();
+  let done = 0;
+  log(`${phase.name}: ${ROUNDS} rounds × ${CLUSTERS} clusters; heap ${mb(before.heapUsed)} MB after GC`);
+  while (done < ROUNDS) {
+    await phase.round();
+    done++;
+    if (done % every === 0 || done === ROUNDS) {
+      const m = collectedMemory();
+      const elapsedS = (Date.now() - t0) / 1000;
+      const open = socketCensus(portToCluster).total;
+      checkpoints.push({ round: done, elapsedS, heapUsed: m.heapUsed, rss: m.rss, openSockets: open });
+      log(`  ${String(done).padStart(6)} rounds  ${elapsedS.toFixed(1).padStart(6)} s  ${(done / elapsedS).toFixed(0).padStart(5)} rounds/s  heap ${mb(m.heapUsed)} MB  rss ${mb(m.rss, 0)} MB  sockets ${open}`);
+    }
+    if (Date.now() - t0 > MAX_MS) {
+      log(`  stopped at ${done} rounds: --max-minutes ${MAX_MS / 60_000} reached`);
+      break;
+    }
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const after = collectedMemory();
+  const census = socketCensus(portToCluster);
+  const fdSockets = socketFds();
+  const accepted1 = await sim.accepted();
+  const socketsOpenedDuring = socketsOpened - opened0;
+  let settled = after;
+  if (phase.settleMs > 0) {
+    log(`${phase.name}: waiting ${(phase.settleMs / 1000).toFixed(0)} s for per-poll timeouts to expire, then GC again`);
+    await sleep(phase.settleMs);
+    settled = collectedMemory();
+  }
+  const acceptedDuring = Object.fromEntries(Object.entries(accepted1).map(([n, v]) => [n, v - (accepted0[n] ?? 0)]));
+  const result: PhaseResult = {
+    name: phase.name, rounds: done, requestedRounds: ROUNDS, seconds, before, after, settled, checkpoints,
+    // From the first checkpoint on: before it, the poller's in-flight timeout signals (10 s worth of polls) build up once.
+    slopePer1000: slope(checkpoints.slice(checkpoints.length > 2 ? 1 : 0).map((c) => ({ x: c.round / 1000, y: c.heapUsed }))),
+    socketsOpenedDuring, openPerCluster: census.perCluster, openTotal: census.total, openOther: census.other, fdSockets,
+    acceptedDuring, acceptedTotal: accepted1, problems: phase.problems(), notes: phase.notes(),
+  };
+  await phase.close();
+  return result;
+}
+
+function log(line: string): void {
+  if (JSON_OUT) console.error(line);
+  else console.log(line);
+}
+
+// ---- report ----
+
+function distribution(values: number[]): string {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${n}×${v}`).join(', ');
+}
+
+function mostCommon(values: number[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+function report(results: PhaseResult[], names: string[], fdsAtStart: number): void {
+  const ours = results[0];
+  const floor = results[1];
+  const growth = (r: PhaseResult, m: Mem) => m.heapUsed - r.before.heapUsed;
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`poll soak: ${CLUSTERS} clusters, ${LOGGED_OUT ? 'logged out' : 'logged in with a token each'}, Node ${process.version}, ${cpus().length} cores, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  lines.push('');
+  lines.push('| phase | rounds (polls of each cluster) | time | heap before | heap after (growth) | heap settled (growth) | slope per 1000 rounds | RSS before → after |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    lines.push(`| ${r.name} | ${r.rounds}${r.rounds < r.requestedRounds ? ` of ${r.requestedRounds} (time cap)` : ''} | ${r.seconds.toFixed(0)} s (${(r.rounds / r.seconds).toFixed(0)} rounds/s) | ${mb(r.before.heapUsed)} MB | ${mb(r.after.heapUsed)} MB (${mb(growth(r, r.after))}) | ${mb(r.settled.heapUsed)} MB (${mb(growth(r, r.settled))}) | ${(r.slopePer1000 / 1024).toFixed(1)} KB | ${mb(r.before.rss, 0)} → ${mb(r.settled.rss, 0)} MB |`);
+  }
+  lines.push('');
+  lines.push('| phase | sockets open at end (per cluster) | other sockets | socket fds of process | connections to the clusters opened after warm-up | connections accepted by the simulator after warm-up (per cluster) | accepted since start (per cluster) |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const per = names.map((n) => r.openPerCluster.get(n) ?? 0);
+    const usual = mostCommon(per);
+    const odd = names.filter((n) => (r.openPerCluster.get(n) ?? 0) !== usual).map((n) => `${n}: ${r.openPerCluster.get(n) ?? 0}`);
+    lines.push(`| ${r.name} | ${r.openTotal} (${distribution(per)}${odd.length && odd.length <= 5 ? `; ${odd.join(', ')}` : ''}) | ${r.openOther} | ${r.fdSockets} | ${r.socketsOpenedDuring} | ${distribution(names.map((n) => r.acceptedDuring[n] ?? 0))} | ${distribution(names.map((n) => r.acceptedTotal[n] ?? 0))} |`);
+  }
+  lines.push(`(socket fds of this process before the simulator started: ${fdsAtStart})`);
+  const ourGrowth = Math.max(growth(ours, ours.after), growth(ours, ours.settled));
+  const settledGrowth = growth(ours, ours.settled);
+  lines.push('');
+  lines.push(`heap growth (extension poller, settled): ${mb(settledGrowth)} MB = ${(settledGrowth / (5 * MB)).toFixed(2)}× the 5 MB target; right after the last round: ${mb(growth(ours, ours.after))} MB (${(growth(ours, ours.after) / (5 * MB)).toFixed(2)}×)`);
+  if (floor) lines.push(`floor (bare undici, same rounds) settled growth: ${mb(growth(floor, floor.settled))} MB; extension − floor: ${mb(settledGrowth - growth(floor, floor.settled))} MB`);
+  lines.push(`open sockets to the clusters at the end: ${ours.openTotal} for ${CLUSTERS} clusters = ${(ours.openTotal / CLUSTERS).toFixed(2)}× the target (floor: ${floor ? floor.openTotal : '-'})`);
+  const memOk = ourGrowth <= 5 * MB;
+  const socketsOk = ours.openTotal === CLUSTERS && Object.values(ours.acceptedDuring).every((n) => n === 0);
+  lines.push(`target: heap ${memOk ? 'met' : 'MISSED'}, sockets ${socketsOk ? 'met' : 'MISSED'}${ours.rounds < ROUNDS ? ` (only ${ours.rounds} rounds done)` : ''}`);
+  for (const r of results) if (r.problems.length) lines.push(`problems in ${r.name}: ${r.problems.slice(0, 5).join('; ')}`);
+  for (const r of results) if (r.notes.length) lines.push(`notes on ${r.name}: ${r.notes.join('; ')}`);
+  log(lines.join('\n'));
+  if (JSON_OUT) {
+    const plain = results.map((r) => ({ ...r, openPerCluster: Object.fromEntries(r.openPerCluster) }));
+    console.log(JSON.stringify({ clusters: CLUSTERS, loggedIn: !LOGGED_OUT, node: process.version, results: plain }, null, 2));
+  }
+}
+
+async function main(): Promise<void> {
+  const fdsAtStart = socketFds();
+  const sim = new SimProcess();
+  let phase: Phase | undefined;
+  try {
+    log(`starting the simulator (${CLUSTERS} clusters, child process)`);
+    const state = await sim.start();
+    const names = state.clusters.map((c) => c.name);
+    const portToCluster = new Map(state.clusters.map((c) => [Number(new URL(c.address).port), c.name]));
+    for (const port of portToCluster.keys()) clusterPorts.add(port);
+    log('setting up replication: groups of 5 = primary (performance + DR), 3 performance secondaries, 1 DR secondary');
+    const tokens = await replicate(sim, state);
+    await sleep(200); // closed setup sockets leave the census
+    const results: PhaseResult[] = [];
+    phase = await extensionPoller(state, tokens);
+    results.push(await runPhase(sim, phase, portToCluster));
+    phase = bareUndici(state);
+    results.push(await runPhase(sim, phase, portToCluster));
+    phase = undefined;
+    report(results, names, fdsAtStart);
+    if (results.some((r) => r.problems.length)) process.exitCode = 1;
+  } finally {
+    await phase?.close().catch(() => undefined);
+    await sim.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
