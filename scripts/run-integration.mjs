@@ -49,8 +49,12 @@ function buildExtension() {
 
 async function main() {
   const t0 = Date.now();
-  if (!flag('--no-build')) buildExtension();
+  const laps = [];
+  let lapStart = t0;
+  const lap = (label) => { laps.push(`${label} ${seconds(Date.now() - lapStart)}`); lapStart = Date.now(); };
+  if (!flag('--no-build')) { buildExtension(); lap('build'); }
   const fileCount = await bundleSuite();
+  lap('bundle');
   console.log(`[integration] bundled ${fileCount} test file(s) into ${bundleDir}`);
   if (flag('--bundle-only')) return 0;
 
@@ -73,6 +77,7 @@ async function main() {
   try {
     server = await startCodeServer({ sandbox: sb, workspace, env, echo: verbose });
     browser = await launchBrowser(sb);
+    lap('start');
     const { page } = browser;
     let resolveExit;
     const finished = new Promise((resolve) => { resolveExit = resolve; });
@@ -96,6 +101,7 @@ async function main() {
     const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
     const result = await Promise.race([finished, timedOut]);
     clearTimeout(timer);
+    lap('suite');
     if (result === 'timeout') {
       console.error(`[integration] FAILED: the suite did not finish within ${seconds(timeoutMs)} (code-server log: ${server.logPath})`);
       exitCode = 1;
@@ -122,7 +128,7 @@ async function main() {
       exitCode = exitCode || 1;
     }
   }
-  console.log(`[integration] VS Code ${report?.vscodeVersion ?? '?'} (${report?.uiKind ?? '?'}), ${seconds(Date.now() - t0)}`);
+  console.log(`[integration] VS Code ${report?.vscodeVersion ?? '?'} (${report?.uiKind ?? '?'}); ${laps.join(', ')}; total ${seconds(Date.now() - t0)}`);
   console.log(`${report?.passed ?? 0} passed, ${report?.failed ?? 0} failed`);
   return exitCode;
 }
