@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Poller } from '../clusters/poller.js';
 import type { Logger } from '../log.js';
+import type { ClusterView } from '../replication/derive.js';
 import type { SecondaryReport, VerifyItem, VerifyReport } from '../replication/verify.js';
 import { collectAndVerify, primaryFor, type InventoryClient } from '../verify/collect.js';
 import { itemLabel } from '../verify/report.js';
@@ -21,6 +22,7 @@ export interface VerifyDeps {
   poller: Poller;
   log: Logger;
   reports: VerifyReportView;
+  peers: PeerMemory;
 }
 
 /** What the command returns (integration tests read it). */
@@ -103,6 +105,7 @@ export async function runVerify(deps: VerifyDeps, arg: unknown): Promise<VerifyC
           health: (n) => deps.poller.snapshot(n)?.health,
           client: async (n): Promise<InventoryClient> => deps.registry.authenticatedClient(n),
           namespace: (n) => deps.registry.get(n)?.namespace,
+          rememberedPeer: (p, nodeId) => deps.peers.get(p, nodeId),
         }, { signal: abort.signal });
         return deps.reports.add(report);
       } finally {
@@ -173,8 +176,29 @@ function reportError(deps: VerifyDeps, what: string, err: unknown): void {
   });
 }
 
+/**
+ * Which configured cluster each primary's secondary entry (`node_id`) was linked to, from every
+ * poll: a secondary that is down loses its link in the current view, but must still be reported
+ * under its name, with the error that reading it gives.
+ */
+export class PeerMemory {
+  private readonly links = new Map<string, string>();
+
+  observe(primary: string, view: ClusterView | undefined): void {
+    for (const s of view?.performance.secondaries ?? []) {
+      if (s.peer && s.nodeId !== undefined) this.links.set(`${primary}\u0000${s.nodeId}`, s.peer.name);
+    }
+  }
+
+  get(primary: string, nodeId: string): string | undefined {
+    return this.links.get(`${primary}\u0000${nodeId}`);
+  }
+}
+
 export function registerVerifyCommands(deps: VerifyDeps): vscode.Disposable[] {
+  const sub = deps.poller.onDidPoll((snap) => deps.peers.observe(snap.name, snap.view));
   return [
+    { dispose: () => sub.dispose() },
     vscode.commands.registerCommand(VERIFY_COMMAND, async (arg?: unknown) => {
       try {
         return await runVerify(deps, arg);

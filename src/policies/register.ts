@@ -9,7 +9,7 @@ import { PropagationService } from '../clusters/propagation.js';
 import type { Logger } from '../log.js';
 import { setPolicyListSource } from '../explorer/node.policies.js';
 import { registerPolicyCommands } from '../commands/policyCommands.js';
-import { registerVerifyCommands } from '../commands/verifyReplication.js';
+import { PeerMemory, registerVerifyCommands } from '../commands/verifyReplication.js';
 import { registerEnableAuthMethod } from '../commands/enableAuthMethod.js';
 import { registerEnableSecretsEngine } from '../commands/enableSecretsEngine.js';
 import { VERIFY_SCHEME, VerifyReportView } from '../verify/reportView.js';
@@ -88,7 +88,7 @@ export function registerPolicies(deps: PoliciesDeps): PoliciesApi {
     propagation,
     { dispose: () => { listSub.dispose(); registrySub.dispose(); lists.dispose(); setPolicyListSource(undefined); } },
     ...registerPolicyCommands({ ...commandDeps, lists }),
-    ...registerVerifyCommands({ ...commandDeps, reports }),
+    ...registerVerifyCommands({ ...commandDeps, reports, peers: new PeerMemory() }),
     registerEnableAuthMethod({ ...commandDeps, propagation }),
     registerEnableSecretsEngine({ ...commandDeps, propagation }),
   );

@@ -25,6 +25,11 @@ export interface VerifySources {
   /** A client with a token; rejects with a clear message when the cluster is not logged in. */
   client(name: string): Promise<InventoryClient>;
   namespace(name: string): string | undefined;
+  /**
+   * The configured cluster a primary's secondary entry was last linked to, when the current view
+   * cannot link it (e.g. the secondary is down, so neither its address nor its id is known now).
+   */
+  rememberedPeer?(primary: string, nodeId: string): string | undefined;
 }
 
 export interface CollectOptions {
@@ -122,16 +127,20 @@ export async function collectAndVerify(primary: string, sources: VerifySources, 
   });
   const targets = view.performance.secondaries.filter((s) => s.known || s.source === 'live');
   const secondaries = await Promise.all(targets.map(async (s): Promise<SecondaryInput> => {
-    const name = secondaryLabel(s);
-    if (!s.peer) {
-      return { name, error: `the primary lists this secondary (${s.apiAddress ?? 'no address'}), but it is not configured in the extension: add it to compare` };
+    const peerName = s.peer?.name ?? (s.nodeId !== undefined ? sources.rememberedPeer?.(primary, s.nodeId) : undefined);
+    const name = peerName ?? secondaryLabel(s);
+    if (peerName === undefined) {
+      return {
+        name,
+        error: `${primary} lists this secondary (${s.apiAddress ?? 'no address'}, ${s.connectionStatus ?? 'status unknown'}), but it is not one of the configured clusters: add it to compare`,
+      };
     }
     const input: SecondaryInput = { name };
-    const secView = sources.view(s.peer.name);
-    const candidates = [s.nodeId, secView?.performance.secondaryId, sources.health?.(s.peer.name)?.clusterId]
+    const secView = sources.view(peerName);
+    const candidates = [s.nodeId, secView?.performance.secondaryId, sources.health?.(peerName)?.clusterId]
       .filter((c): c is string => c !== undefined && c !== view.performance.clusterId);
     const [inventory, filter] = await Promise.allSettled([
-      sources.client(s.peer.name).then((c) => readInventory(s.peer?.name ?? name, c, sources.namespace(s.peer?.name ?? name), opts)),
+      sources.client(peerName).then((c) => readInventory(peerName, c, sources.namespace(peerName), opts)),
       readPathsFilterFor(primaryClient, candidates, opts.signal),
     ]);
     if (inventory.status === 'fulfilled') input.inventory = inventory.value;

@@ -112,7 +112,35 @@ describe('collectAndVerify', () => {
     assert.match(eu?.error ?? '', /connection refused/);
     const ap = report.secondaries.find((s) => s.name === 'ap-south');
     assert.equal(ap?.verdict, 'unreachable');
-    assert.match(ap?.error ?? '', /not configured in the extension/);
+    assert.match(ap?.error ?? '', /us-east-2 lists this secondary \(http:\/\/10\.9\.9\.9:8200, connected\), but it is not one of the configured clusters/);
+  });
+
+  it('reports a secondary that lost its link under the cluster it was last linked to, with its own error', async () => {
+    const vs = views();
+    // eu-west is down: its own view is unknown and the primary's entry has no address any more.
+    const down = deriveAll([
+      { name: 'us-east-2', address: ADDR['us-east-2'], loggedIn: true, status: parseReplicationStatus({ data: {
+        performance: { mode: 'primary', cluster_id: 'set', known_secondaries: ['us-east', 'eu-west'], secondaries: [
+          { node_id: 'us-east', api_address: ADDR['us-east'], connection_status: 'connected' }, { node_id: 'eu-west', connection_status: 'disconnected' }] },
+        dr: { mode: 'disabled' } } }) },
+      { name: 'us-east', address: ADDR['us-east'], loggedIn: true, status: parseReplicationStatus({ data: { performance: { mode: 'secondary', cluster_id: 'set', secondary_id: 'us-east' }, dr: { mode: 'disabled' } } }) },
+      { name: 'eu-west', address: ADDR['eu-west'], loggedIn: true, error: { kind: 'network', message: 'eu-west: connection refused' } },
+    ]).views;
+    const byName = new Map(down.map((v) => [v.name, v]));
+    assert.equal(byName.get('us-east-2')?.performance.secondaries.find((s) => s.nodeId === 'eu-west')?.peer, undefined);
+    const src: VerifySources = {
+      view: (n) => byName.get(n),
+      client: async (n) => {
+        if (n === 'eu-west') throw new Error('eu-west: GET http://127.0.0.1:8203/v1/sys/policies/acl failed: connection refused');
+        return new FakeCluster(n);
+      },
+      namespace: () => undefined,
+      rememberedPeer: (p, id) => (p === 'us-east-2' && vs.get('us-east-2')?.performance.secondaries.find((s) => s.nodeId === id)?.peer?.name) || undefined,
+    };
+    const report = await collectAndVerify('us-east-2', src);
+    const eu = report.secondaries.find((s) => s.name === 'eu-west');
+    assert.equal(eu?.verdict, 'unreachable');
+    assert.match(eu?.error ?? '', /eu-west: GET .* connection refused/);
   });
 
   it('fails clearly when the primary cannot be read', async () => {
