@@ -12,6 +12,7 @@ import { logIn } from './logIn.js';
 import { logOut } from './logOut.js';
 import { refresh } from './refresh.js';
 import { removeCluster } from './removeCluster.js';
+import { registerReplicationCommands } from './replication.js';
 import { showFailure, showLog } from './showLog.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- command arguments are whatever VS Code or the caller passes
@@ -30,6 +31,7 @@ export function registerCommands(context: vscode.ExtensionContext, api: VaultRep
     ['vaultReplication.copyValue', (node?: DetailNode) => (node?.value !== undefined ? vscode.env.clipboard.writeText(node.value) : undefined)],
     ...more,
   ];
+  registerReplicationCommands(context, api);
   for (const [id, handler] of commands) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
