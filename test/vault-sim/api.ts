@@ -8,7 +8,7 @@ import {
   aclFor, authorize, findMount, mountsOf, noContent, nsKey, ok, replicatedWrite, requireToken, str, warningsOnly,
   type ApiHost, type Ctx, type Method,
 } from './context.js';
-import { encodeWithOtp, kindName, newNonce, randomOtp } from './replication.js';
+import { encodeWithOtp, isFiltered, kindName, newNonce, randomOtp } from './replication.js';
 import type { RawRequest, Reply } from './server.js';
 import type { MountEntry } from './store.js';
 import { ApiError, badRequest, base62, boolValue, isRecord, parseDurationSeconds, rfc3339, sha1Hex, stringList, uuid } from './util.js';
@@ -208,8 +208,8 @@ function replicationRoutes(): Route[] {
       const s = engine.secondaryForFilterId(primary, id);
       const filter = s ? engine.filterFor(primary, s) : primary.perf.filters.get(id);
       const mounts = engine.filteredMounts(primary, filter);
-      return ok({ dynamic_filtered_mounts: mounts.filter((m) => !m.includes('/') || m.split('/').length <= 3),
-        dynamic_filtered_namespaces: primary.store.keys('namespace/').map((k) => k.slice('namespace/'.length)).filter((n) => mounts.includes(n)) });
+      const namespaces = primary.store.keys('namespace/').map((k) => k.slice('namespace/'.length));
+      return ok({ dynamic_filtered_mounts: mounts, dynamic_filtered_namespaces: namespaces.filter((n) => isFiltered(filter, n)) });
     }, { rootOnly: true }),
 
     // Secondary side.

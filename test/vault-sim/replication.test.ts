@@ -207,4 +207,16 @@ describe('vault-sim replication', () => {
     assert.equal(snap.dr.mode, 'secondary');
     assert.ok(snap.tokenCount >= 1, 'tokens mirrored from the DR primary');
   });
+
+  it('DR: a batch token made on the primary is accepted as dr_operation_token on the secondary', async () => {
+    const pol = 'path "sys/replication/dr/secondary/promote" { capabilities = ["update"] }';
+    await call(s1.address, 'PUT', 'sys/policies/acl/dr-promote', { token: s1Token, body: { policy: pol } });
+    const narrow = (await call(s1.address, 'POST', 'auth/token/create', { token: s1Token, body: { policies: ['default'], type: 'batch', no_parent: true } })).json.auth.client_token;
+    const batch = (await call(s1.address, 'POST', 'auth/token/create', { token: s1Token, body: { policies: ['dr-promote'], type: 'batch', no_parent: true, ttl: '10m' } })).json.auth.client_token;
+    await sim.settle();
+    assert.equal((await call(d.address, 'POST', 'sys/replication/dr/secondary/promote', { body: { dr_operation_token: narrow } })).status, 403, 'policy must allow the path');
+    const r = await call(d.address, 'POST', 'sys/replication/dr/secondary/promote', { body: { dr_operation_token: batch } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await dr(d)).mode, 'primary');
+  });
 });
