@@ -12,6 +12,7 @@
 // No vscode import: the status-bar and panel reporting subscribe to onDidUpdate.
 import { PropagationTracker, type PropagationReport } from '../replication/propagation.js';
 import type { ClusterView } from '../replication/derive.js';
+import type { Change } from '../replication/diff.js';
 import { Emitter, type Disposable, type Event } from './emitter.js';
 import type { ClusterSnapshot } from './poller.js';
 
@@ -52,6 +53,27 @@ export interface PropagationUpdate {
   newlyReplicated: string[];
   /** Secondaries that became flagged with this update. */
   newlyFlagged: string[];
+  /** The summary of this write's previous update, when there was one. */
+  previousSummary?: string;
+}
+
+/** Root of the pseudo-path under which propagation shows in a status panel's history. */
+export const PROPAGATION_HISTORY_KEY = 'propagation';
+
+/**
+ * A propagation update as one entry of a status panel's change history: under the pseudo-path
+ * `propagation` → `<what> on <cluster>`, from the previous summary to this one ("us-east
+ * pending, eu-west pending" → "replicated to us-east in 0.4 s, eu-west pending").
+ */
+export function propagationHistoryChange(u: PropagationUpdate): Change {
+  const after = u.report ? u.report.summary : `not followed: ${u.reason ?? 'unknown reason'}`;
+  const path = [PROPAGATION_HISTORY_KEY, `${u.write.what} on ${u.write.cluster}`];
+  return u.previousSummary === undefined ? { kind: 'added', path, after } : { kind: 'changed', path, before: u.previousSummary, after };
+}
+
+/** The clusters whose panels show a propagation update: where it was written, its primary, its secondaries. */
+export function propagationClusters(u: PropagationUpdate): string[] {
+  return [...new Set([u.write.cluster, ...(u.report ? [u.report.primary, ...u.report.secondaries.map((s) => s.name)] : [])])];
 }
 
 export interface PropagationOptions {
@@ -159,6 +181,7 @@ export class PropagationService implements Disposable {
     });
     let previous = new Map<string, string>();
     let lastWal: number | undefined;
+    let previousSummary: string | undefined;
     let published = false;
     let stopped = false;
     let settled = false;
@@ -177,6 +200,8 @@ export class PropagationService implements Disposable {
       published = true;
       lastWal = report.wal;
       const update: PropagationUpdate = { id, write, report, unwatched: route.unwatched, final, newlyReplicated, newlyFlagged };
+      if (previousSummary !== undefined) update.previousSummary = previousSummary;
+      previousSummary = report.summary;
       this.publish(update);
       if (!settled && (final || report.secondaries.every((s) => s.status !== 'pending'))) {
         settled = true;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PropagationService, routeOf, type PropagationPoller, type PropagationUpdate } from '../../src/clusters/propagation.js';
+import { PropagationService, propagationClusters, propagationHistoryChange, routeOf, type PropagationPoller, type PropagationUpdate } from '../../src/clusters/propagation.js';
 import { Emitter } from '../../src/clusters/emitter.js';
 import type { ClusterSnapshot } from '../../src/clusters/poller.js';
 import { deriveAll, type ClusterInput, type ClusterView } from '../../src/replication/derive.js';
@@ -146,6 +146,26 @@ describe('PropagationService', () => {
     const end = await late;
     assert.equal(end.report?.done, true);
     assert.equal(end.report?.secondaries.find((s) => s.name === 'eu-west')?.late, true);
+    svc.dispose();
+  });
+
+  it('gives each update as a history change from the previous summary, for the panels of every cluster involved', async () => {
+    const world = new FakeWorld();
+    await world.refresh();
+    world.streaming.delete('eu-west');
+    const { svc, updates } = service(world, 300);
+    world.primaryWal = 140;
+    await svc.track({ cluster: 'us-east', what: 'policy "app"', at: world.clock });
+    const changes = updates.map(propagationHistoryChange);
+    assert.deepEqual(changes[0]?.path, ['propagation', 'policy "app" on us-east']);
+    assert.equal(changes[0]?.kind, 'added');
+    for (let i = 1; i < changes.length; i++) {
+      assert.equal(changes[i]?.kind, 'changed');
+      assert.equal(changes[i]?.before, updates[i - 1]?.report?.summary);
+      assert.equal(changes[i]?.after, updates[i]?.report?.summary);
+    }
+    assert.match(String(changes.at(-1)?.after), /^replicated to us-east in \d+\.\d s, eu-west not caught up within 0\.3 s$/);
+    assert.deepEqual(propagationClusters(updates[0] as PropagationUpdate).sort(), ['eu-west', 'us-east', 'us-east-2']);
     svc.dispose();
   });
 
