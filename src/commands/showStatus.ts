@@ -46,7 +46,10 @@ export async function showStatus(deps: ShowStatusDeps, arg?: unknown): Promise<v
     }
   }
   if (name === undefined) return;
-  deps.panels.show(name);
+  // `{cluster, viewColumn, preserveFocus}` opens it beside an editor (a policy opened from the tree).
+  const opts = typeof arg === 'object' && arg !== null ? arg as { viewColumn?: unknown; preserveFocus?: unknown } : {};
+  const column = typeof opts.viewColumn === 'number' ? opts.viewColumn as vscode.ViewColumn : undefined;
+  deps.panels.show(name, column, opts.preserveFocus === true);
 }
 
 /** Registers the command; returns its disposable. */

@@ -112,6 +112,17 @@ export class PanelModel {
     return { snapshot: dto, history: added.map(toHistoryDto), lag: lagPoints };
   }
 
+  /**
+   * Records entries that were not read from the status, such as a write's propagation to the
+   * secondaries (clusters/propagation.ts `propagationHistoryChange`), in the history. Returns the
+   * update to post (the snapshot on screen, nothing to highlight); undefined before the first poll.
+   */
+  note(at: number, changes: readonly Change[]): PanelUpdate | undefined {
+    if (!this.current || changes.length === 0) return undefined;
+    const added = this.history.add(this.cluster, at, changes);
+    return { snapshot: { ...this.current, changes: [] }, history: added.map(toHistoryDto), lag: {} };
+  }
+
   /** The snapshot to paint from scratch: same data, no changes (nothing to highlight on a fresh page). */
   baseline(): SnapshotDto | undefined {
     return this.current ? { ...this.current, changes: [] } : undefined;

@@ -4,6 +4,8 @@
 // webview's commands, and comes back after a window reload through a WebviewPanelSerializer.
 import * as vscode from 'vscode';
 import type { ClusterSnapshot } from '../clusters/poller.js';
+import { propagationClusters, propagationHistoryChange, type PropagationUpdate } from '../clusters/propagation.js';
+import type { Change } from '../replication/diff.js';
 import { buildPanelHtml } from './html.js';
 import { PanelModel } from './panelModel.js';
 import {
@@ -153,8 +155,15 @@ export class StatusPanel implements vscode.Disposable, StatusPanelProbe {
     return this.model.historyDtos();
   }
 
-  reveal(column?: vscode.ViewColumn): void {
-    this.panel.reveal(column);
+  reveal(column?: vscode.ViewColumn, preserveFocus?: boolean): void {
+    this.panel.reveal(column, preserveFocus);
+  }
+
+  /** Adds entries that were not polled (a write's propagation) to the history and posts them. */
+  addNotes(at: number, changes: readonly Change[]): void {
+    if (this.disposed) return;
+    const update = this.model.note(at, changes);
+    if (update) this.post({ type: 'update', update });
   }
 
   private webviewRoot(): vscode.Uri {
@@ -419,13 +428,13 @@ export class StatusPanelManager implements vscode.Disposable, StatusPanelsApi {
     return this.panels.get(cluster);
   }
 
-  show(cluster: string, column: vscode.ViewColumn = vscode.ViewColumn.Active): StatusPanel {
+  show(cluster: string, column: vscode.ViewColumn = vscode.ViewColumn.Active, preserveFocus = false): StatusPanel {
     const existing = this.panels.get(cluster);
     if (existing) {
-      existing.reveal(column);
+      existing.reveal(column, preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(STATUS_VIEW_TYPE, vscode.l10n.t('Replication: {0}', cluster), column, {
+    const panel = vscode.window.createWebviewPanel(STATUS_VIEW_TYPE, vscode.l10n.t('Replication: {0}', cluster), { viewColumn: column, preserveFocus }, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview')],
     });
@@ -447,6 +456,13 @@ export class StatusPanelManager implements vscode.Disposable, StatusPanelsApi {
     // Read at once: the panel should not wait a whole interval for its first change.
     void this.deps.poller.refresh([cluster]).catch((e: unknown) => this.deps.log.warn(`status panel ${cluster}: refresh failed`, e));
     return p;
+  }
+
+  /** Shows a write's propagation (policies, mounts: clusters/propagation.ts) in the history of each open panel of a cluster involved. */
+  recordPropagation(update: PropagationUpdate): void {
+    const change = propagationHistoryChange(update);
+    const at = Date.now();
+    for (const name of propagationClusters(update)) this.panels.get(name)?.addNotes(at, [change]);
   }
 
   private setInterval(ms: number): void {
