@@ -453,7 +453,7 @@ export class VaultClient {
   private async exchange(method: string, path: string, opts: RequestOptions): Promise<RawReply> {
     const rel = normalizePath(path);
     const secrets = this.collectSecrets(opts);
-    let url = new URL(this.baseUrl.href.replace(/\/+$/, '') + '/v1/' + rel);
+    let url = this.urlFor(rel);
     if (opts.query) for (const [k, v] of Object.entries(opts.query)) url.searchParams.set(k, v);
     const shown = (u: URL): string => u.origin + u.pathname;
 
@@ -471,6 +471,8 @@ export class VaultClient {
     }
 
     for (let hops = 0; ; hops++) {
+      // close() may have run while a redirect was being read: no new pool after that.
+      if (this.closed) throw this.fail('cancelled', method, shown(url), secrets, { detail: 'the client was closed' });
       let res: Dispatcher.ResponseData;
       try {
         const dispatcher = opts.statusLane && url.origin === this.baseUrl.origin ? this.statusLane : this.poolFor(url.origin);
@@ -853,7 +855,8 @@ export class VaultClient {
   private async authCall(path: string, body: JsonObject, opts: RequestOptions): Promise<AuthInfo> {
     const res = await this.request<JsonObject>('POST', path, { ...opts, body });
     if (!res.auth) {
-      throw this.fail('invalid-response', 'POST', this.shownUrl(path), this.collectSecrets({ ...opts, body }), {
+      const url = this.urlFor(path);
+      throw this.fail('invalid-response', 'POST', url.origin + url.pathname, this.collectSecrets({ ...opts, body }), {
         status: res.status,
         detail: 'the reply has no "auth.client_token"',
       });
@@ -861,9 +864,9 @@ export class VaultClient {
     return res.auth;
   }
 
-  private shownUrl(path: string): string {
-    const u = new URL(this.baseUrl.href.replace(/\/+$/, '') + '/v1/' + normalizePath(path));
-    return u.origin + u.pathname;
+  /** The full URL of a path relative to /v1/, keeping any path prefix of the address. */
+  private urlFor(path: string): URL {
+    return new URL(this.baseUrl.href.replace(/\/+$/, '') + '/v1/' + normalizePath(path));
   }
 
   // ---------------------------------------------------------------- policies, mounts, capabilities
