@@ -236,7 +236,21 @@ describe('VaultClient against the simulator: every endpoint', { timeout: 120_000
     });
   });
 
-  it('DR replication: activate, operation token (attempt, update, cancel), DR-op calls, promote, delete token', async () => {
+  /** Builds a DR operation token on `name` from its key shares (the primary's): attempt, update, decode. */
+  async function drOperationToken(name: string): Promise<string> {
+    const cl = c(name);
+    const attempt = await cl.dr.startOperationTokenAttempt();
+    assert.ok(attempt.otp && attempt.nonce);
+    let progress = attempt;
+    for (const key of sim.cluster(name).unsealKeys.slice(0, sim.cluster(name).keyThreshold)) {
+      progress = await cl.dr.operationTokenUpdate({ key, nonce: attempt.nonce ?? '' });
+    }
+    assert.equal(progress.complete, true);
+    assert.ok(progress.encodedToken);
+    return decodeOperationToken(progress.encodedToken ?? '', attempt.otp ?? '');
+  }
+
+  it('DR replication: activate, operation token (attempt, update, cancel), DR-op calls, delete token, promote', async () => {
     const primary = c('us-east-2');
     const drSecondary = c('eu-west');
     await primary.dr.enablePrimary();
@@ -252,33 +266,36 @@ describe('VaultClient against the simulator: every endpoint', { timeout: 120_000
     // A DR secondary mirrors the primary's tokens; its normal paths are refused.
     drSecondary.setToken(sim.cluster('us-east-2').rootToken);
     await rejectsKind(drSecondary.listPolicies(), ['http', 'not-found', 'permission']);
+    const pub = await drSecondary.dr.generatePublicKey();
+    assert.ok(pub.publicKey, JSON.stringify(pub.raw));
 
     // Cancel one attempt, then build a DR operation token from the primary's key shares.
     const first = await drSecondary.dr.startOperationTokenAttempt();
     assert.equal(first.started, true);
+    assert.equal((await drSecondary.dr.operationTokenStatus()).started, true);
     await drSecondary.dr.cancelOperationTokenAttempt();
     assert.equal((await drSecondary.dr.operationTokenStatus()).started, false);
-    const attempt = await drSecondary.dr.startOperationTokenAttempt();
-    assert.ok(attempt.otp && attempt.nonce);
-    const keys = sim.cluster('eu-west').unsealKeys;
-    let progress = attempt;
-    for (const key of keys.slice(0, sim.cluster('eu-west').keyThreshold)) {
-      progress = await drSecondary.dr.operationTokenUpdate({ key, nonce: attempt.nonce ?? '' });
-    }
-    assert.equal(progress.complete, true);
-    assert.ok(progress.encodedToken);
-    const drOp = decodeOperationToken(progress.encodedToken ?? '', attempt.otp ?? '');
+    const drOp = await drOperationToken('eu-west');
 
     const lic = await drSecondary.dr.licenseStatus();
     assert.ok(lic.status < 300);
+    await drSecondary.dr.reloadSubsystem('license');
     await drSecondary.dr.recoverSecondary(drOp);
     await drSecondary.dr.reindexSecondary({ drOperationToken: drOp });
     const merkle = await drSecondary.dr.merkleCheckSecondary(drOp);
     assert.equal(merkle.corrupted, false);
     await rejectsKind(drSecondary.dr.promote({ drOperationToken: 'not-the-token' }), ['http', 'permission']);
     await drSecondary.dr.updatePrimary({ drOperationToken: drOp, token: (await primary.dr.secondaryToken({ id: 'eu-west-2' })).token });
+    await waitFor('DR secondary streaming after update-primary', async () => {
+      const st = enterprise(await drSecondary.replicationStatus()).dr;
+      return st.mode === 'secondary' && st.state === 'stream-wals' ? true : undefined;
+    });
     await drSecondary.dr.deleteOperationToken(drOp);
     await rejectsKind(drSecondary.dr.recoverSecondary(drOp), ['http', 'permission']);
+
+    // Fail over: promote the DR secondary with a fresh operation token.
+    await drSecondary.dr.promote({ drOperationToken: await drOperationToken('eu-west') });
+    await waitFor('eu-west DR primary', async () => (enterprise(await drSecondary.replicationStatus()).dr.mode === 'primary' ? true : undefined));
   });
 
   it('lifecycle ends: revoke, demote, promote, disable (perf and DR)', async () => {
@@ -290,12 +307,17 @@ describe('VaultClient against the simulator: every endpoint', { timeout: 120_000
     await waitFor('promoted', async () => (enterprise(await primary.replicationStatus()).performance.mode === 'primary' ? true : undefined));
     await primary.performance.disablePrimary();
     await c('us-east').performance.disableSecondary();
-    await primary.dr.revokeSecondary('eu-west');
+    assert.equal(enterprise(await c('us-east').replicationStatus()).performance.mode, 'disabled');
+
+    // The old DR primary steps down (it becomes a DR secondary), then leaves with a DR operation token.
     await primary.dr.demotePrimary();
     await waitFor('DR demoted', async () => (enterprise(await primary.replicationStatus()).dr.mode === 'secondary' ? true : undefined));
-    await primary.dr.disableSecondary({ drOperationToken: 'unused-after-demote' }).catch(() => undefined);
+    await primary.dr.disableSecondary({ drOperationToken: await drOperationToken('us-east-2') });
+    await c('eu-west').dr.disablePrimary();
     const st = enterprise(await primary.replicationStatus());
     assert.equal(st.performance.mode, 'disabled');
+    assert.equal(st.dr.mode, 'disabled');
+    assert.equal(enterprise(await c('eu-west').replicationStatus()).dr.mode, 'disabled');
   });
 });
 
