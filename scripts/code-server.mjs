@@ -4,7 +4,7 @@
 // Recipe and its reasons: /work/shared/real-vscode-offline.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTestVscode, CHROMIUM_PATH } from './install-test-vscode.mjs';
@@ -96,6 +96,24 @@ export function freePort() {
       srv.close(() => resolvePort(port));
     });
   });
+}
+
+/**
+ * A sandbox of its own for one run of `kind` (`.vscode-test/runs/<kind>-<pid>`), so concurrent runs
+ * (several engineers, or the demo beside the tests) never share folders. Leftovers of runs whose
+ * process is gone are removed.
+ */
+export function runSandbox(kind) {
+  const runsDir = join(projectRoot, '.vscode-test', 'runs');
+  mkdirSync(runsDir, { recursive: true });
+  for (const name of readdirSync(runsDir)) {
+    const m = /^(.+)-(\d+)$/.exec(name);
+    if (!m || Number(m[2]) === process.pid) continue;
+    let alive = true;
+    try { process.kill(Number(m[2]), 0); } catch (e) { alive = e.code === 'EPERM'; }
+    if (!alive) rmSync(join(runsDir, name), { recursive: true, force: true });
+  }
+  return makeSandbox(join(runsDir, `${kind}-${process.pid}`));
 }
 
 /** Throwaway HOME/XDG/TMP/user-data/extensions folders under `baseDir` (wiped first unless keep). */

@@ -7,12 +7,12 @@
 //
 // Usage: node scripts/run-e2e.mjs [--no-build] [--scenario SUBSTRING] [--verbose]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ensureTestVscode } from './install-test-vscode.mjs';
-import { installExtension, launchBrowser, makeSandbox, packageVsix, projectRoot, seconds, startCodeServer } from './code-server.mjs';
+import { installExtension, launchBrowser, packageVsix, projectRoot, runSandbox, seconds, startCodeServer } from './code-server.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -56,14 +56,15 @@ async function main() {
     const b = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs')], { cwd: projectRoot, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('building the extension (scripts/build.mjs) failed');
   }
-  const vsix = join(projectRoot, '.vscode-test', 'e2e', 'vault-replication.vsix');
+  // Everything of this run lives in its own sandbox; concurrent runs do not disturb each other.
+  const sb = runSandbox('e2e');
+  const runDir = sb.baseDir;
+  const vsix = join(runDir, 'vault-replication.vsix');
   const entries = packageVsix(vsix);
   console.log(`[e2e] packaged ${entries.length} files into ${vsix}: ${entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice(10)).join(', ')}`);
   lap('package', t);
 
   ensureTestVscode({ quiet: true });
-  const runDir = join(projectRoot, '.vscode-test', 'runs', 'e2e');
-  const sb = makeSandbox(runDir);
   t = Date.now();
   installExtension(sb, vsix);
   lap('install', t);
@@ -72,8 +73,9 @@ async function main() {
   const { startSimulator } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'vault-sim', 'index.ts')).href, import.meta.url);
   const scenarios = await loadScenarios();
 
-  rmSync(screenshotDir, { recursive: true, force: true });
-  mkdirSync(screenshotDir, { recursive: true });
+  // Screenshots go to the run's folder first and replace test-results/screenshots at the end.
+  const runShots = join(runDir, 'screenshots');
+  mkdirSync(runShots, { recursive: true });
   let shotNo = 0;
 
   let sim, server, browser;
@@ -105,15 +107,17 @@ async function main() {
     page.on('pageerror', (e) => { if (verbose) console.error(`[pageerror] ${e.message}`); });
     if (verbose) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    const workbench = new Workbench(page);
+    await workbench.waitReady(); // every scenario, even when run alone, starts on a laid-out workbench
     lap('start', t);
 
     const ctx = {
-      page, workbench: new Workbench(page), sim, clusters, workspace, serverUrl: server.url,
+      page, workbench, sim, clusters, workspace, serverUrl: server.url,
       async screenshot(name) {
         shotNo += 1;
-        const file = join(screenshotDir, `${String(shotNo).padStart(2, '0')}-${slug(name)}.png`);
-        await page.screenshot({ path: file });
-        return file;
+        const file = `${String(shotNo).padStart(2, '0')}-${slug(name)}.png`;
+        await page.screenshot({ path: join(runShots, file) });
+        return join(screenshotDir, file);
       },
     };
 
@@ -150,6 +154,9 @@ async function main() {
     await browser?.close();
     await server?.stop();
     await sim?.stop();
+    rmSync(screenshotDir, { recursive: true, force: true });
+    mkdirSync(join(screenshotDir, '..'), { recursive: true });
+    renameSync(runShots, screenshotDir);
   }
 
   const passed = results.filter((r) => r.state === 'passed').length;
@@ -160,6 +167,8 @@ async function main() {
   console.log(`\n[e2e] screenshots in ${screenshotDir} (${shotNo}); ${timings.join(', ')}; total ${seconds(Date.now() - t0)}`);
   for (const r of results.filter((x) => x.state === 'failed')) console.log(`[e2e] FAILED: ${r.scenario} › ${r.step}: ${r.message.split('\n')[0]}`);
   console.log(`${passed} passed, ${failed + skipped} failed${skipped ? ` (${skipped} skipped after a failed step)` : ''}`);
+  if (failed + skipped === 0) rmSync(runDir, { recursive: true, force: true });
+  else console.log(`[e2e] run folder kept for a look: ${runDir} (code-server.log, workspace)`);
   return failed + skipped > 0 ? 1 : 0;
 }
 

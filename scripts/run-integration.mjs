@@ -6,12 +6,12 @@
 //
 // Usage: node scripts/run-integration.mjs [--no-build] [--bundle-only] [--grep PATTERN] [--timeout SECONDS] [--verbose]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import * as esbuild from 'esbuild';
 import { ensureTestVscode } from './install-test-vscode.mjs';
-import { launchBrowser, makeSandbox, projectRoot, seconds, startCodeServer, workbenchUrl } from './code-server.mjs';
+import { launchBrowser, projectRoot, runSandbox, seconds, startCodeServer, workbenchUrl } from './code-server.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -25,11 +25,12 @@ const timeoutMs = Number(option('--timeout') ?? process.env.VAULT_REPLICATION_TE
 // Must match SUITE_START_MARKER in test/integration/index.ts.
 const SUITE_START_MARKER = '[vault-replication integration suite]';
 const suiteSrc = join(projectRoot, 'test', 'integration');
-export const bundleDir = join(projectRoot, 'out', 'integration');
+// `--bundle-only` (for test:electron) writes here; a run bundles into its own sandbox instead.
+const sharedBundleDir = join(projectRoot, 'out', 'integration');
 
 /** Bundles index.ts and every suite/*.test.ts (vscode and mocha stay external: the host provides
  *  vscode, and mocha resolves from the project's node_modules next to out/). */
-export async function bundleSuite() {
+export async function bundleSuite(bundleDir) {
   const tests = readdirSync(join(suiteSrc, 'suite')).filter((f) => f.endsWith('.test.ts')).sort();
   if (tests.length === 0) throw new Error(`no *.test.ts in ${join(suiteSrc, 'suite')}`);
   const entryPoints = { index: join(suiteSrc, 'index.ts') };
@@ -53,19 +54,24 @@ async function main() {
   let lapStart = t0;
   const lap = (label) => { laps.push(`${label} ${seconds(Date.now() - lapStart)}`); lapStart = Date.now(); };
   if (!flag('--no-build')) { buildExtension(); lap('build'); }
-  const fileCount = await bundleSuite();
+  if (flag('--bundle-only')) {
+    const n = await bundleSuite(sharedBundleDir);
+    console.log(`[integration] bundled ${n} test file(s) into ${sharedBundleDir}`);
+    return 0;
+  }
+  // Everything of this run lives in its own sandbox (inside the project, so the bundles still
+  // resolve mocha from node_modules); concurrent runs do not disturb each other.
+  ensureTestVscode({ quiet: true });
+  const sb = runSandbox('integration');
+  const bundleDir = join(sb.baseDir, 'bundle');
+  const fileCount = await bundleSuite(bundleDir);
   lap('bundle');
   console.log(`[integration] bundled ${fileCount} test file(s) into ${bundleDir}`);
-  if (flag('--bundle-only')) return 0;
-
-  ensureTestVscode({ quiet: true });
-  const runDir = join(projectRoot, '.vscode-test', 'runs', 'integration');
-  const sb = makeSandbox(runDir);
-  const workspace = join(runDir, 'workspace');
+  const workspace = join(sb.baseDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
-  const reportPath = join(projectRoot, 'test-results', 'integration-report.json');
-  rmSync(reportPath, { force: true });
+  const reportPath = join(sb.baseDir, 'integration-report.json');
+  const keptReport = join(projectRoot, 'test-results', 'integration-report.json');
 
   const env = { VAULT_REPLICATION_TEST_REPORT: reportPath };
   const grep = option('--grep') ?? process.env.VAULT_REPLICATION_TEST_GREP;
@@ -119,6 +125,8 @@ async function main() {
     exitCode = exitCode || 1;
   } else {
     report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    mkdirSync(join(keptReport, '..'), { recursive: true });
+    copyFileSync(reportPath, keptReport);
     for (const t of report.tests.filter((x) => x.state === 'failed')) {
       console.log(`[integration] FAILED: ${t.fullTitle}: ${(t.error ?? '').split('\n')[0]}`);
     }
@@ -129,6 +137,8 @@ async function main() {
     }
   }
   console.log(`[integration] VS Code ${report?.vscodeVersion ?? '?'} (${report?.uiKind ?? '?'}); ${laps.join(', ')}; total ${seconds(Date.now() - t0)}`);
+  if (exitCode === 0) rmSync(sb.baseDir, { recursive: true, force: true });
+  else console.log(`[integration] run folder kept for a look: ${sb.baseDir} (code-server.log, workspace)`);
   console.log(`${report?.passed ?? 0} passed, ${report?.failed ?? 0} failed`);
   return exitCode;
 }

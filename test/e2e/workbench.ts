@@ -108,20 +108,28 @@ export class Workbench {
   }
 
   /**
-   * Runs a command the way a user does: F1, type its title, wait for the exact entry, Enter.
-   * `title` is what the palette shows, e.g. "Vault Replication: Refresh".
+   * Runs a command the way a user does: F1, type its title, wait for the exact entry, click it.
+   * `title` is what the palette shows, e.g. "Vault Replication: Refresh". A command whose `when`
+   * clause is not yet true (its extension still starting) is retried until `timeoutMs`.
    */
-  async runCommand(title: string): Promise<void> {
-    await this.openCommandPalette(title);
+  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     const row = this.quickInput().locator('.quick-input-list .monaco-list-row').filter({
       has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
     }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 10_000 });
-    } catch {
-      const shown = await this.quickPickLabels();
-      await this.page.keyboard.press('Escape');
-      throw new Error(`the Command Palette has no "${title}"; it shows: ${shown.slice(0, 10).join(' | ') || '(nothing)'}`);
+    for (;;) {
+      await this.openCommandPalette(title);
+      try {
+        await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) });
+        break;
+      } catch {
+        if (Date.now() >= deadline) {
+          const shown = await this.quickPickLabels();
+          await this.page.keyboard.press('Escape');
+          throw new Error(`the Command Palette has no "${title}"; it shows: ${shown.slice(0, 10).join(' | ') || '(nothing)'}`);
+        }
+        await this.page.keyboard.press('Escape');
+      }
     }
     await row.click();
     await pollUntil(`the Command Palette to close after "${title}"`, async () => !(await this.quickInput().isVisible()));
