@@ -1,0 +1,170 @@
+// Bundle sizes (design.md target): "extension bundle ≤ 400 KB, webview ≤ 150 KB".
+//
+// Reads what `npm run build` wrote to dist/ (source maps are not counted: they are not loaded) and
+// says where the bytes come from: the same entry points are built again with esbuild into a
+// temporary folder with the options of scripts/build.mjs plus a metafile, and the bytes each input
+// contributes to the output are summed per npm package or per source folder. The rebuilt size is
+// printed next to the dist/ size so a drift between the two builds shows.
+//
+//   npm run bench:bundle-size [-- --no-build --json]
+// (bench/activate.ts prints the same report after its timings.)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+export const KB = 1024;
+export const EXTENSION_TARGET = 400 * KB;
+export const WEBVIEW_TARGET = 150 * KB;
+
+const ROOT = join(__dirname, '..');
+
+export interface FileSize {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface Contributor {
+  /** `undici`, `@vscode-elements/elements`, `src/commands`, … */
+  origin: string;
+  bytes: number;
+}
+
+export interface SizeReport {
+  extension: FileSize;
+  /** Our webview code: the scripts and style sheets the panel loads, codicons excluded. */
+  webview: FileSize[];
+  webviewBytes: number;
+  /** The codicon font and its style sheet (a third-party asset the webview also loads). */
+  codicons: FileSize[];
+  extensionContributors: Contributor[];
+  webviewContributors: Contributor[];
+  /** Size of the metafile rebuild (should equal dist/, else the attribution is off). */
+  rebuiltExtensionBytes: number;
+  rebuiltWebviewBytes: number;
+}
+
+export function runBuild(): void {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status})`);
+}
+
+function sizeOf(path: string): FileSize {
+  const data = readFileSync(path);
+  return { file: relative(ROOT, path), bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
+}
+
+/** `node_modules/@scope/pkg/...` → `@scope/pkg`; `src/commands/x.ts` → `src/commands`. */
+function originOf(input: string): string {
+  const nm = input.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const parts = input.slice(nm + 'node_modules/'.length).split('/');
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  const parts = input.split('/');
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+function contributors(meta: esbuild.Metafile, outputPredicate: (out: string) => boolean): { list: Contributor[]; total: number } {
+  const byOrigin = new Map<string, number>();
+  let total = 0;
+  for (const [out, info] of Object.entries(meta.outputs)) {
+    if (!outputPredicate(out)) continue;
+    total += info.bytes;
+    for (const [input, { bytesInOutput }] of Object.entries(info.inputs)) {
+      const o = originOf(input);
+      byOrigin.set(o, (byOrigin.get(o) ?? 0) + bytesInOutput);
+    }
+  }
+  const list = [...byOrigin].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes);
+  return { list, total };
+}
+
+/** Rebuilds both entries as scripts/build.mjs does (minified, bundled), with a metafile. */
+async function attribute(): Promise<{ ext: { list: Contributor[]; total: number }; web: { list: Contributor[]; total: number } }> {
+  const out = mkdtempSync(join(tmpdir(), 'vr-bundle-size-'));
+  try {
+    const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'silent', legalComments: 'none', metafile: true, absWorkingDir: ROOT } as const;
+    const ext = await esbuild.build({
+      ...common, entryPoints: ['src/extension.ts'], outfile: join(out, 'extension.js'),
+      platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+    });
+    let web: { list: Contributor[]; total: number } = { list: [], total: 0 };
+    if (existsSync(join(ROOT, 'webview/main.ts'))) {
+      const w = await esbuild.build({
+        ...common, entryPoints: ['webview/main.ts'], outdir: join(out, 'webview'), entryNames: '[name]',
+        platform: 'browser', format: 'esm', target: 'es2022', loader: { '.ttf': 'file' },
+      });
+      web = contributors(w.metafile, (o) => /\.(js|css)$/.test(o));
+    }
+    return { ext: contributors(ext.metafile, (o) => o.endsWith('.js')), web };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export async function measureSizes(): Promise<SizeReport> {
+  const dist = join(ROOT, 'dist');
+  const extPath = join(dist, 'extension.js');
+  if (!existsSync(extPath)) throw new Error('dist/extension.js is missing: run npm run build');
+  const webDir = join(dist, 'webview');
+  const webFiles = existsSync(webDir) ? readdirSync(webDir).filter((f) => /\.(js|css|ttf|woff2?)$/.test(f)).map((f) => join(webDir, f)) : [];
+  const isCodicon = (f: string) => /codicon/i.test(f);
+  const webview = webFiles.filter((f) => !isCodicon(f) && statSync(f).isFile()).map(sizeOf);
+  const codicons = webFiles.filter(isCodicon).map(sizeOf);
+  const { ext, web } = await attribute();
+  return {
+    extension: sizeOf(extPath),
+    webview,
+    webviewBytes: webview.reduce((a, f) => a + f.bytes, 0),
+    codicons,
+    extensionContributors: ext.list,
+    webviewContributors: web.list,
+    rebuiltExtensionBytes: ext.total,
+    rebuiltWebviewBytes: web.total,
+  };
+}
+
+const kb = (bytes: number): string => `${(bytes / KB).toFixed(1)} KB`;
+
+export function formatSizes(r: SizeReport, top = 8): string {
+  const lines: string[] = [];
+  const verdict = (bytes: number, target: number) => `${(bytes / target).toFixed(2)}× the ${kb(target)} target: ${bytes <= target ? 'met' : 'MISSED'}`;
+  lines.push('bundle sizes (dist/, minified; source maps not counted):');
+  lines.push('');
+  lines.push('| file | bytes | gzip -9 |');
+  lines.push('|---|---|---|');
+  for (const f of [r.extension, ...r.webview, ...r.codicons]) lines.push(`| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |`);
+  lines.push('');
+  lines.push(`extension bundle: ${kb(r.extension.bytes)} = ${verdict(r.extension.bytes, EXTENSION_TARGET)}`);
+  lines.push(`webview (${r.webview.map((f) => f.file.replace(/^dist\/webview\//, '')).join(' + ')}): ${kb(r.webviewBytes)} = ${verdict(r.webviewBytes, WEBVIEW_TARGET)}`);
+  const codiconBytes = r.codicons.reduce((a, f) => a + f.bytes, 0);
+  if (codiconBytes) lines.push(`  plus the codicon font + style sheet (third-party, cached by the webview): ${kb(codiconBytes)}`);
+  lines.push('');
+  const share = (c: Contributor, total: number) => `${c.origin} ${kb(c.bytes)} (${((c.bytes / total) * 100).toFixed(0)}%)`;
+  lines.push(`where the extension bundle's bytes come from (rebuild with a metafile: ${kb(r.rebuiltExtensionBytes)}):`);
+  lines.push(`  ${r.extensionContributors.slice(0, top).map((c) => share(c, r.rebuiltExtensionBytes)).join(', ')}`);
+  if (r.webviewContributors.length) {
+    lines.push(`where the webview's bytes come from (rebuild: ${kb(r.rebuiltWebviewBytes)}):`);
+    lines.push(`  ${r.webviewContributors.slice(0, top).map((c) => share(c, r.rebuiltWebviewBytes)).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-build')) runBuild();
+  const r = await measureSizes();
+  if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
+  else console.log(formatSizes(r));
+  if (r.extension.bytes > EXTENSION_TARGET || r.webviewBytes > WEBVIEW_TARGET) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
