@@ -813,7 +813,8 @@ export class VaultClient {
   // ---------------------------------------------------------------- tokens and logins
 
   async lookupSelf(call?: CallOptions): Promise<TokenInfo> {
-    const reply = await this.call('GET', 'auth/token/lookup-self', { signal: call?.signal, token: call?.token });
+    // On the status connection: the poller repeats it (token check), and a polled cluster should keep one socket.
+    const reply = await this.call('GET', 'auth/token/lookup-self', { signal: call?.signal, token: call?.token, statusLane: true });
     return this.parsed(reply, parseTokenInfo);
   }
 
