@@ -53,10 +53,10 @@ export class ClusterNode implements ExplorerNode {
     item.iconPath = firstPoll && polling ? BUSY_ICON : healthIcon(firstPoll ? 'unknown' : view.health);
     item.contextValue = contextFlags(view);
     item.tooltip = this.tooltip();
+    if (login.state !== 'logged-in') item.description = `${String(item.description)} · ${login.state === 'expired' ? vscode.l10n.t('log in again') : vscode.l10n.t('logged out')}`;
     item.accessibilityInformation = {
       label: vscode.l10n.t('{0}, {1}, {2}', this.data.name, firstPoll ? vscode.l10n.t('not read yet') : healthText(view.health), String(item.description)),
     };
-    if (login.state !== 'logged-in') item.description = `${String(item.description)} · ${login.state === 'expired' ? vscode.l10n.t('log in again') : vscode.l10n.t('logged out')}`;
     return item;
   }
 

@@ -31,6 +31,7 @@ export class DetailNode implements ExplorerNode {
     const item = new vscode.TreeItem(this.detail.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = this.detail.value;
+    item.accessibilityInformation = { label: `${this.detail.label}, ${this.detail.value}` };
     item.contextValue = `detail+${this.detail.field}`;
     if (this.detail.icon) item.iconPath = this.detail.icon;
     const md = tooltip();

@@ -20,7 +20,10 @@ export class ModeNode implements ExplorerNode {
     private readonly loggedIn: boolean,
     private readonly messages: readonly ViewMessage[],
   ) {
-    this.id = `${parent.id}/${mode.type}`;
+    // The role is part of the id: VS Code keeps the expansion of a known id, so a node that was
+    // "disabled" (nothing to expand) would stay folded when the cluster becomes a primary.
+    const r = mode.role;
+    this.id = `${parent.id}/${mode.type}/${r === 'primary' || r === 'secondary' || r === 'bootstrapping' ? r : 'off'}`;
   }
 
   get type(): ReplicationType {
@@ -36,16 +39,19 @@ export class ModeNode implements ExplorerNode {
     const m = this.mode;
     const title = m.type === 'performance' ? vscode.l10n.t('Performance') : vscode.l10n.t('DR');
     const hasChildren = this.getChildren().length > 0;
+    // A primary opens on its secondaries; a secondary's details stay folded (its description says enough).
     const state = !hasChildren
       ? vscode.TreeItemCollapsibleState.None
-      : this.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+      : m.role === 'primary' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(title, state);
     item.id = this.id;
     const parts: string[] = [m.role];
     if (m.state) parts.push(m.state);
     if (m.connectionState && m.connectionState !== m.state) parts.push(m.connectionState);
-    if (m.reindex?.inProgress) parts.push(vscode.l10n.t('reindexing {0}', m.reindex.percent !== undefined ? `${Math.round(m.reindex.percent)} %` : ''));
-    item.description = parts.join(' · ').trim();
+    if (m.role === 'secondary' && m.lag && m.lag.basis !== 'none') parts.push(m.lag.text);
+    if (m.reindex?.inProgress) parts.push(vscode.l10n.t('reindexing {0}', m.reindex.percent !== undefined ? `${Math.round(m.reindex.percent)} %` : '').trim());
+    item.description = parts.join(' · ');
+    item.accessibilityInformation = { label: `${title}, ${item.description}` };
     item.iconPath = this.active ? healthIcon(m.health) : new vscode.ThemeIcon('circle-slash');
     item.contextValue = `mode+${m.type}+${m.role}+${this.loggedIn ? 'loggedIn' : 'loggedOut'}`;
     const md = tooltip();

@@ -10,6 +10,17 @@ function revealCommand(name: string): vscode.Command {
   return { command: REVEAL_COMMAND, title: vscode.l10n.t('Show Cluster'), arguments: [name] };
 }
 
+/** Lag first (what an operator looks for), then the link: "in sync · connected · heartbeat 80 ms ago". */
+function describe(s: SecondaryView): string {
+  if (s.source !== 'live') return s.description;
+  const parts: string[] = [];
+  if (s.connected) parts.push(s.lag.text);
+  parts.push(s.connectionStatus ?? vscode.l10n.t('connection unknown'));
+  if (s.heartbeatAgeMs !== undefined) parts.push(vscode.l10n.t('heartbeat {0} ago', formatAge(s.heartbeatAgeMs)));
+  if (s.peerState !== undefined && s.peerState !== 'stream-wals') parts.push(s.peerState);
+  return parts.join(' · ');
+}
+
 export class SecondaryNode implements ExplorerNode {
   readonly kind = 'secondary';
   readonly id: string;
@@ -33,7 +44,8 @@ export class SecondaryNode implements ExplorerNode {
     const label = s.peer ? s.peer.name : (s.nodeId ?? s.apiAddress ?? s.key);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.description = s.description;
+    item.description = describe(s);
+    item.accessibilityInformation = { label: `${label}, ${item.description}` };
     item.iconPath = healthIcon(s.health);
     item.contextValue = [
       'secondary',
@@ -99,6 +111,7 @@ export class PrimaryLinkNode implements ExplorerNode {
     if (p.heartbeatAgeMs !== undefined) parts.push(vscode.l10n.t('heartbeat {0} ago', formatAge(p.heartbeatAgeMs)));
     if (p.clockSkewMs !== undefined && p.clockSkewMs !== 0) parts.push(vscode.l10n.t('skew {0} ms', p.clockSkewMs));
     item.description = parts.join(' · ');
+    item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
     item.iconPath = p.connected ? new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('arrow-up', new vscode.ThemeColor('charts.red'));
     item.contextValue = ['primaryLink', this.type, p.connected ? 'connected' : 'disconnected', ...(p.peer ? ['linked'] : [])].join('+');
     if (p.peer) item.command = revealCommand(p.peer.name);

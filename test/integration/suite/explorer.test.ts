@@ -55,7 +55,7 @@ function allNodes(roots: readonly ExplorerNode[]): ExplorerNode[] {
 }
 
 function secondariesOf(node: ClusterNode, type: 'performance' | 'dr'): Array<{ label: string; description: string; linked?: string }> {
-  const mode = node.getChildren().find((c) => c.kind === 'mode' && c.id.endsWith(`/${type}`));
+  const mode = node.getChildren().find((c) => c.kind === 'mode' && (c as unknown as { type: string }).type === type);
   if (!mode) return [];
   return mode.getChildren().filter((c) => c.kind === 'secondary').map((c) => ({
     label: String(item(c).label),
@@ -184,7 +184,7 @@ describe('explorer', function () {
       const p = r.get('us-east-2');
       if (!p) return undefined;
       const secs = secondariesOf(p, 'performance');
-      const ok = secs.length === 2 && secs.every((s) => s.linked && /^connected/.test(s.description) && /in sync|WALs? behind/.test(s.description))
+      const ok = secs.length === 2 && secs.every((s) => s.linked && /^(in sync|\d+ WALs? behind)[^·]* · connected · heartbeat/.test(s.description))
         && ['us-east', 'eu-west'].every((n) => String(item(r.get(n)!).description).startsWith('perf secondary · stream-wals'));
       return ok ? { p, secs } : undefined;
     }, { timeoutMs: 20_000 });
