@@ -18,7 +18,7 @@
 // In a real VS Code the same figure is in "Developer: Show Running Extensions" (activation time
 // split into load and activate call); with code-server it can be read there by hand.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -58,6 +58,18 @@ function quantile(xs: number[], q: number): number {
 
 const ms = (x: number): string => (x < 0.1 ? `${(x * 1000).toFixed(1)} µs` : `${x.toFixed(2)} ms`);
 
+/** A process that only times require() of `file` (for scale: undici's package bundled as the extension is). */
+const REQUIRE_ONLY_CHILD = `const { performance } = require('node:perf_hooks');
+const t = performance.now();
+require(process.argv[2]);
+process.stdout.write(JSON.stringify({ requireMs: performance.now() - t }) + '\\n');`;
+
+function runRequireOnly(childJs: string, file: string): number {
+  const r = spawnSync(process.execPath, [childJs, file], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`require-only child failed for ${file}: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim()) as { requireMs: number }).requireMs;
+}
+
 function runChild(childJs: string, scenario: 'hidden' | 'visible', warm: number): ChildResult {
   const r = spawnSync(process.execPath, [childJs, join(ROOT, 'dist/extension.js'), join(ROOT, 'package.json'), String(CLUSTERS), scenario, String(warm), String(SETTLE_MS)], {
     cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024,
@@ -88,11 +100,22 @@ async function main(): Promise<void> {
       entryPoints: [join(__dirname, 'activate-child.ts')], outfile: childJs, bundle: true, platform: 'node',
       format: 'cjs', target: 'node20', logLevel: 'warning',
     });
+    // undici alone, bundled and minified as scripts/build.mjs bundles it into the extension.
+    const undiciJs = join(tmp, 'undici-alone.js');
+    await esbuild.build({
+      stdin: { contents: "module.exports = require('undici');", resolveDir: ROOT, sourcefile: 'undici-alone.js' }, outfile: undiciJs,
+      bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', legalComments: 'none', logLevel: 'warning',
+    });
+    const requireOnlyJs = join(tmp, 'require-only.cjs');
+    writeFileSync(requireOnlyJs, REQUIRE_ONLY_CHILD);
 
     out(`activation: ${SAMPLES} cold processes × (require + activate + ${WARM} warm activations), ${CLUSTERS} clusters configured with stored tokens`);
     const hidden: ChildResult[] = [];
+    const undiciRequire: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
+      // Interleaved, so both see the same machine load.
       hidden.push(runChild(childJs, 'hidden', WARM));
+      undiciRequire.push(runRequireOnly(requireOnlyJs, undiciJs));
       if ((i + 1) % 10 === 0) out(`  ${i + 1}/${SAMPLES}`);
     }
     const control: ChildResult[] = [];
@@ -120,6 +143,7 @@ async function main(): Promise<void> {
     row('activate(), first call, cold', act);
     if (hidden.some((r) => r.returnedPromise)) row('activate() until its promise resolved', resolved);
     row('require() + activate(), cold', total);
+    row(`for scale: require() of undici alone, bundled the same way (${(statSync(undiciJs).size / 1024).toFixed(0)} KB), cold`, stats(undiciRequire));
     row(`activate() warm (module loaded; ${hidden.length}×${WARM} calls)`, warm);
     row('empty function, timed the same way', empty);
     lines.push('');

@@ -14,8 +14,9 @@
 // cluster. The same count is then done by the floor: one bare undici Client per cluster,
 // health + replication status + JSON.parse, nothing kept.
 //
-// Per phase: heap used after a forced GC (needs --expose-gc) before, at checkpoints, right after
-// the last round and again once the poller's per-poll timeout signals have expired ("settled"),
+// Per phase: heap used after a forced GC (needs --expose-gc) before (once the warm-up's per-poll
+// timeout signals have expired), at checkpoints, right after the last round (10 s of polls still
+// hold their timeout signals then) and again once those have expired ("settled"),
 // RSS, sockets open client-side per cluster (net.client.socket diagnostics channel), socket fds of
 // this process (/proc/self/fd), and TCP connections the simulator accepted per cluster.
 //
@@ -412,6 +413,11 @@ function slope(points: { x: number; y: number }[]): number {
 async function runPhase(sim: SimProcess, phase: Phase, portToCluster: Map<number, string>): Promise<PhaseResult> {
   log(`\n${phase.name}: warm-up ${WARMUP} rounds (connections opened, code compiled)`);
   for (let i = 0; i < WARMUP; i++) await phase.round();
+  if (phase.settleMs > 0) {
+    // The baseline is taken settled too, so both ends are compared without in-flight timeout signals.
+    log(`${phase.name}: waiting ${(phase.settleMs / 1000).toFixed(0)} s for the warm-up's per-poll timeouts to expire`);
+    await sleep(phase.settleMs);
+  }
   const accepted0 = await sim.accepted();
   const opened0 = socketsOpened;
   const before = collectedMemory();
