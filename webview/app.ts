@@ -13,7 +13,7 @@ import type { HostMessage, PanelControls, PanelState, PanelUpdate, SnapshotDto, 
 import { ChangeIndex } from './changeIndex';
 import { CompareView } from './compareView';
 import { el } from './dom';
-import { formatJsonValue, formatPath, formatTime, truncate } from './format';
+import { clip, formatJsonValue, formatPath, formatTime, truncate } from './format';
 import { Highlighter } from './highlight';
 import { HistoryView } from './historyView';
 import { setStrings, t } from './i18n';
@@ -238,7 +238,7 @@ export class PanelApp {
     const n = snap.changes.length;
     if (n === 0) return;
     const parts = snap.changes.slice(0, ANNOUNCE_MAX).map((c) =>
-      t('changeAnnounced', t(c.kind), formatPath(c.path), truncate(formatJsonValue(c.before), 60).text, truncate(formatJsonValue(c.after), 60).text),
+      t('changeAnnounced', t(c.kind), clip(formatPath(c.path), 200), truncate(formatJsonValue(c.before), 60).text, truncate(formatJsonValue(c.after), 60).text),
     );
     this.liveEl.textContent = t('changesAnnounced', n, parts.join('; ') + (n > ANNOUNCE_MAX ? '; …' : ''));
   }

@@ -2,7 +2,7 @@
 // roots match and the WALs agree, otherwise how far behind. The host computes the verdict.
 import type { CompareDto, CompareModeDto, CompareSide } from '../src/panel/protocol';
 import { clear, el } from './dom';
-import { formatCount, formatDuration } from './format';
+import { clip, formatCount, formatDuration } from './format';
 import { t } from './i18n';
 
 export class CompareView {
@@ -59,7 +59,7 @@ export class CompareView {
 
   private renderMode(m: CompareModeDto): HTMLElement {
     const row = (label: string, f: (s: CompareSide) => string): HTMLTableRowElement =>
-      el('tr', {}, el('th', { text: label, attrs: { scope: 'row' } }), el('td', { text: f(m.primary) }), el('td', { text: f(m.secondary) }));
+      el('tr', {}, el('th', { text: label, attrs: { scope: 'row' } }), el('td', { text: clip(f(m.primary), 300) }), el('td', { text: clip(f(m.secondary), 300) }));
     const table = el(
       'table',
       { class: 'vr-compare-table' },
@@ -74,7 +74,7 @@ export class CompareView {
         row(t('compareMerkle'), (s) => s.merkleRoot ?? '—'),
       ),
     );
-    const verdict = el('p', { class: `vr-verdict ${m.inSync ? 'vr-tone-ok' : 'vr-tone-syncing'}`, text: m.verdict });
+    const verdict = el('p', { class: `vr-verdict ${m.inSync ? 'vr-tone-ok' : 'vr-tone-syncing'}`, text: clip(m.verdict, 1000) });
     const extra = m.canaryAgeMs !== undefined ? el('p', { class: 'vr-muted', text: `${t('compareCanary')}: ${formatDuration(m.canaryAgeMs)}` }) : undefined;
     return el('section', { class: 'vr-compare-mode' }, verdict, table, extra);
   }

@@ -18,6 +18,11 @@ export function truncate(text: string, max = MAX_VALUE_CHARS): { text: string; t
   return { text: text.slice(0, max), truncated: true };
 }
 
+/** Text cut for a table cell or label, saying how much was left out (the raw tree has it all). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (+${text.length - max})`;
+}
+
 /** Path as text, the same as the history export: `performance.secondaries[id=us-east].last_heartbeat`. */
 export { formatPath } from '../src/replication/diff';
 

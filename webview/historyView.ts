@@ -2,7 +2,7 @@
 // Memory is bounded by the host's limit; the DOM shows at most HISTORY_DISPLAY matching entries.
 import type { ChangeKind, HistoryEntryDto } from '../src/panel/protocol';
 import { el } from './dom';
-import { formatJsonValue, formatPath, formatTime, truncate } from './format';
+import { clip, formatJsonValue, formatPath, formatTime, truncate } from './format';
 import { t } from './i18n';
 
 /** Entries in the DOM at most; the rest stay in memory and in the export. */
@@ -85,14 +85,20 @@ export class HistoryView {
         }
       }
     }
-    // Newest first: prepend in arrival order so the last one ends on top.
-    for (const e of entries) {
+    // Newest first. Only the newest HISTORY_DISPLAY of a big batch can be shown: render just those.
+    const frag = document.createDocumentFragment();
+    let rendered = 0;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
       if (droppedSeqs.has(e.seq) || !this.matches(e)) continue;
       this.matching++;
+      if (rendered >= HISTORY_DISPLAY) continue;
+      rendered++;
       const li = this.renderEntry(e);
-      this.list.insertBefore(li, this.list.firstChild);
+      frag.appendChild(li);
       this.items.set(e.seq, li);
     }
+    this.list.insertBefore(frag, this.list.firstChild);
     this.trimDom();
     this.updateStatus();
   }
@@ -145,7 +151,7 @@ export class HistoryView {
     li.append(
       el('time', { text: formatTime(e.at), attrs: { datetime: new Date(e.at).toISOString() } }),
       el('span', { class: `vr-kind vr-kind-${c.kind}`, text: t(c.kind) }),
-      el('code', { class: 'vr-path', text: formatPath(c.path) }),
+      el('code', { class: 'vr-path', text: clip(formatPath(c.path), 500) }),
     );
     if (c.kind !== 'added') li.appendChild(el('span', { class: 'vr-old', text: truncate(formatJsonValue(c.before), VALUE_CHARS).text }));
     if (c.kind === 'changed') li.appendChild(el('span', { class: 'vr-arrow', text: ' → ' }));

@@ -4,7 +4,7 @@
 import type { JsonValue, PanelChange, PathSegment } from '../src/panel/protocol';
 import { childEntries, pathKey, valueAt } from '../src/panel/protocol';
 import { el } from './dom';
-import { formatJsonValue, truncate } from './format';
+import { MAX_VALUE_CHARS, clip, formatJsonValue, truncate } from './format';
 import type { Highlighter } from './highlight';
 
 /** Children rendered per "show more" step. */
@@ -50,8 +50,8 @@ function typeClass(v: JsonValue | undefined): string {
 
 function segLabel(seg: PathSegment): string {
   if (typeof seg === 'number') return `[${seg}]`;
-  if (typeof seg === 'object') return `[${seg.id}]`;
-  return seg;
+  if (typeof seg === 'object') return `[${clip(seg.id, MAX_VALUE_CHARS)}]`;
+  return clip(seg, MAX_VALUE_CHARS);
 }
 
 export class JsonTree {

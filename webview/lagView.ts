@@ -2,7 +2,7 @@
 // last N minutes. Built with DOM APIs (no chart library); only redrawn while the tab is visible.
 import type { LagPointDto, LagSeriesDto } from '../src/panel/protocol';
 import { el, svg } from './dom';
-import { formatCount } from './format';
+import { clip, formatCount } from './format';
 import { t } from './i18n';
 
 /** Charts drawn at most (the first secondaries in order of appearance). */
@@ -118,7 +118,7 @@ export class LagView {
     const line = svg('polyline', { class: 'vr-line', fill: 'none' });
     s.appendChild(line);
     const caption = el('figcaption');
-    const fig = el('figure', { class: 'vr-chart', attrs: { 'data-id': id } }, el('div', { class: 'vr-chart-id', text: id }), s, caption);
+    const fig = el('figure', { class: 'vr-chart', attrs: { 'data-id': id } }, el('div', { class: 'vr-chart-id', text: clip(id, 300) }), s, caption);
     return { fig, caption, line, svg: s, sig: '' };
   }
 
@@ -149,6 +149,6 @@ export class LagView {
     const unit = this.metric === 'wal' ? '' : ' ms';
     const text = latest === undefined ? t('lagNoData') : t('lagLatest', `${formatCount(latest)}${unit}`, `${formatCount(max)}${unit}`);
     if (c.caption.textContent !== text) c.caption.textContent = text;
-    c.svg.setAttribute('aria-label', `${id}: ${this.metric === 'wal' ? t('lagWal') : t('lagCanary')}, ${text}`);
+    c.svg.setAttribute('aria-label', `${clip(id, 300)}: ${this.metric === 'wal' ? t('lagWal') : t('lagCanary')}, ${text}`);
   }
 }

@@ -6,7 +6,11 @@ import type { ClusterSummary, ModeSummary, NoteDto, PeerRow, ProgressDto, StateB
 import { pathKey } from '../src/panel/protocol';
 import type { ChangeIndex } from './changeIndex';
 import { clear, el } from './dom';
-import { formatDuration } from './format';
+import { clip, formatDuration } from './format';
+
+/** Longest text in a table cell, a field or a badge (values can be megabytes; the raw tree has them whole). */
+const CELL_CHARS = 300;
+const FIELD_CHARS = 1000;
 import type { Highlighter } from './highlight';
 import { t } from './i18n';
 
@@ -88,15 +92,15 @@ interface ModeRec {
 
 function cellTexts(r: PeerRow): Record<Col, string> {
   return {
-    id: r.peerName && r.peerName !== r.id ? `${r.id} (${r.peerName})` : r.id,
-    api: r.apiAddress,
-    status: r.connectionStatus.value,
-    heartbeat: r.lastHeartbeat === '' ? '—' : r.lastHeartbeat,
+    id: clip(r.peerName && r.peerName !== r.id ? `${r.id} (${r.peerName})` : r.id, CELL_CHARS),
+    api: clip(r.apiAddress, CELL_CHARS),
+    status: clip(r.connectionStatus.value, CELL_CHARS),
+    heartbeat: r.lastHeartbeat === '' ? '—' : clip(r.lastHeartbeat, CELL_CHARS),
     // Derived from the poll's time: it moves on every poll, the other cells only when the server's values do.
     age: r.heartbeatAgeMs === undefined ? '—' : formatDuration(r.heartbeatAgeMs),
-    skew: r.clockSkewMs === '' ? '—' : `${r.clockSkewMs} ms`,
-    lag: r.lagText,
-    canary: r.canaryAgeMs === '' ? '—' : `${r.canaryAgeMs} ms`,
+    skew: r.clockSkewMs === '' ? '—' : `${clip(r.clockSkewMs, CELL_CHARS)} ms`,
+    lag: clip(r.lagText, CELL_CHARS),
+    canary: r.canaryAgeMs === '' ? '—' : `${clip(r.canaryAgeMs, CELL_CHARS)} ms`,
   };
 }
 
@@ -207,7 +211,7 @@ export class SummaryView {
     this.notesCache.set(container, sig);
     clear(container);
     for (const n of notes) {
-      container.appendChild(el('li', { class: `vr-note vr-note-${n.severity}`, text: n.text, attrs: { role: n.severity === 'error' ? 'alert' : 'note' } }));
+      container.appendChild(el('li', { class: `vr-note vr-note-${n.severity}`, text: clip(n.text, FIELD_CHARS), attrs: { role: n.severity === 'error' ? 'alert' : 'note' } }));
     }
     container.hidden = notes.length === 0;
   }
@@ -280,16 +284,16 @@ export class SummaryView {
     }
     const old = b.value;
     if (b.value !== badge.value) {
-      b.badge.textContent = badge.value;
+      b.badge.textContent = clip(badge.value, CELL_CHARS);
       b.value = badge.value;
       const c = changes?.exact.get(pathKey(path));
-      if (c && old !== '') this.hl.mark(b.badge, c.kind, { before: old, deltaAnchor: b.badge });
+      if (c && old !== '') this.hl.mark(b.badge, c.kind, { before: clip(old, CELL_CHARS), deltaAnchor: b.badge });
     }
     if (b.tone !== badge.tone) {
       b.badge.classList.replace(toneClass(b.tone), toneClass(badge.tone));
       b.tone = badge.tone;
     }
-    const meaning = `— ${badge.meaning}`;
+    const meaning = `— ${clip(badge.meaning, FIELD_CHARS)}`;
     if (b.meaningText !== meaning) {
       b.meaning.textContent = meaning;
       b.meaningText = meaning;
@@ -303,8 +307,8 @@ export class SummaryView {
       fields,
       (f) => f.key,
       (f) => {
-        const val = el('span', { class: 'vr-val', text: f.text });
-        const dt = el('dt', { text: f.label });
+        const val = el('span', { class: 'vr-val', text: clip(f.text, FIELD_CHARS) });
+        const dt = el('dt', { text: clip(f.label, CELL_CHARS) });
         if (f.hint) dt.title = f.hint;
         const row = el('div', { class: 'vr-field', attrs: { 'data-key': f.key } }, dt, el('dd', {}, val));
         const r: FieldRec = { el: row, val, text: f.text, pk: pathKey(f.path) };
@@ -313,8 +317,8 @@ export class SummaryView {
       },
       (r, f) => {
         if (r.text === f.text) return;
-        const before = r.text;
-        r.val.textContent = f.text;
+        const before = clip(r.text, CELL_CHARS);
+        r.val.textContent = clip(f.text, FIELD_CHARS);
         r.text = f.text;
         const c = changes?.field.get(r.pk);
         if (c) this.hl.mark(r.el, 'changed', { before, deltaAnchor: r.val });

@@ -1,0 +1,202 @@
+// Hostile status JSON: keys and values that are markup or script (`<img src=x onerror=…>`,
+// `</script>`, `<svg onload>`, `javascript:` URLs), a megabyte-long string, nesting 300 deep and
+// 5,000 secondaries, through the real host pipeline into the real webview bundle — in jsdom with
+// scripts enabled, and in headless Chromium under the production CSP. Nothing may execute, every
+// string must come out as the same text, and the panel must stay usable (bounded DOM, later
+// updates still applied). Times are printed, never asserted.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { PanelUpdate } from '../../src/panel/protocol.js';
+import { bigStatus } from '../fixtures/replication/bigStatus.js';
+import { buildWebview, chromiumAvailable, launchChromium, openPanel } from './webview-chromium.js';
+import { HostPipeline, loadPanel, settle } from './webview-harness.js';
+
+const T0 = Date.parse('2024-05-01T10:00:02Z');
+const XSS = [
+  '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">',
+  '</script><script>window.__pwned=2</script>',
+  '<svg onload="window.__pwned=3"></svg>',
+  '"><iframe src="javascript:window.__pwned=4"></iframe>',
+  "'><body onload=window.__pwned=5>",
+  '<a href="javascript:window.__pwned=6">x</a>',
+  '<style>*{display:none}</style>',
+];
+const LONG = 'A'.repeat(1_000_000);
+const DEPTH = 300;
+
+type Obj = Record<string, unknown>;
+
+function nest(depth: number): Obj {
+  let v: Obj = { [XSS[0]]: XSS[1] };
+  for (let i = depth - 1; i >= 0; i--) v = { [`${XSS[i % XSS.length]}#${i}`]: v };
+  return v;
+}
+
+/** A perf primary whose every string is hostile, with `secondaries` peers. `poll` changes some. */
+function hostileStatus(secondaries: number, poll: number): Obj {
+  const body = bigStatus({ secondaries, poll }) as { data: { performance: Obj & { secondaries: Obj[]; known_secondaries: string[] } } };
+  const perf = body.data.performance;
+  perf.state = XSS[poll % XSS.length];
+  perf.merkle_root = XSS[1];
+  perf.primary_cluster_addr = LONG;
+  perf[XSS[2]] = XSS[3];
+  perf[`${XSS[5]}-${poll}`] = XSS[6];
+  perf.deep = nest(DEPTH);
+  // An own "__proto__" key, as JSON.parse makes it.
+  Object.defineProperty(perf, '__proto__', { value: { polluted: XSS[0] }, enumerable: true, configurable: true, writable: true });
+  perf.secondaries.forEach((s, i) => {
+    s.node_id = `${XSS[i % XSS.length]}#${i}`;
+    s.api_address = XSS[(i + 1) % XSS.length];
+    s.connection_status = i % 10 === 0 ? XSS[4] : 'connected';
+    s.clock_skew_ms = XSS[(i + 2) % XSS.length];
+  });
+  perf.known_secondaries = perf.secondaries.map((s) => s.node_id as string);
+  return body as unknown as Obj;
+}
+
+function pipeline(n: number): { host: HostPipeline; update: PanelUpdate } {
+  const host = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+  host.ingest(hostileStatus(n, 0), T0);
+  const next = hostileStatus(n, 1);
+  // One peer leaves, one arrives: rows are removed and inserted, with hostile ids.
+  const perf = (next as { data: { performance: { secondaries: Obj[]; known_secondaries: string[] } } }).data.performance;
+  perf.secondaries.splice(1, 1);
+  perf.secondaries.splice(2, 0, { ...perf.secondaries[0], node_id: `${XSS[3]}-new` });
+  perf.known_secondaries = perf.secondaries.map((s) => s.node_id as string);
+  const update = host.ingest(next, T0 + 5000);
+  return { host, update };
+}
+
+// jsdom is slow: 1,500 secondaries there (paging still applies); the full 5,000 in Chromium below.
+const JSDOM_PEERS = 1500;
+
+describe('hostile status JSON in jsdom (scripts enabled)', () => {
+  it('nothing executes, nothing becomes markup, strings come out as the same text, the DOM stays bounded', async () => {
+    const { update } = pipeline(JSDOM_PEERS);
+    assert.ok(update.snapshot.changes.length > JSDOM_PEERS, 'state, keys, peers and heartbeats changed');
+    // The first paint is the first poll; the update is the second.
+    const first = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+    first.ingest(hostileStatus(JSDOM_PEERS, 0), T0);
+    const page = await loadPanel(first.state());
+    await settle(5);
+    page.send({ type: 'update', update });
+    await settle(5);
+    const w = page.window as unknown as Record<string, unknown>;
+    const d = page.document;
+    assert.equal(w.__pwned, undefined);
+    assert.deepEqual(page.errors, []);
+    // Only the page's own two script elements; no element from the data; no inline handlers.
+    assert.equal(d.querySelectorAll('script').length, 2);
+    assert.equal(d.querySelectorAll('img, iframe, style, a, body body').length, 0);
+    assert.ok([...d.querySelectorAll('svg')].every((s) => s.classList.contains('vr-spark')));
+    for (const e of d.querySelectorAll('*')) {
+      for (const a of e.getAttributeNames()) assert.ok(!a.startsWith('on'), `${e.tagName} has ${a}`);
+    }
+    // Hostile strings are text, exactly.
+    const perf = d.querySelector('.vr-mode[data-type="performance"]')!;
+    assert.equal(perf.querySelector('.vr-badge-wrap[data-key="state"] vscode-badge')?.textContent, XSS[1]);
+    assert.match(perf.querySelector('.vr-badge-wrap[data-key="state"]')?.textContent ?? '', new RegExp(`^state ${escapeRe(XSS[0])} → ${escapeRe(XSS[1])}`));
+    const rows = [...perf.querySelectorAll<HTMLTableRowElement>('.vr-peers tbody tr')];
+    assert.equal(rows.length, 501, 'one page of 500 rows, plus the removed one fading');
+    assert.equal(rows[0].querySelector('[data-col="api"]')?.textContent, XSS[1]);
+    assert.equal(rows[0].dataset.key, `${XSS[0]}#0`);
+    assert.equal(perf.querySelector('caption')?.textContent, `Secondaries (${JSDOM_PEERS})`);
+    assert.equal(perf.querySelector('.vr-more')?.textContent, `Show 500 more (${JSDOM_PEERS - 500} not shown)`);
+    const addr = [...perf.querySelectorAll('.vr-field')].find((f) => f.getAttribute('data-key') === 'primary_cluster_addr')!;
+    assert.equal(addr.querySelector('.vr-val')?.textContent, `${'A'.repeat(1000)}… (+999000)`);
+    // The raw tree: the megabyte string is cut with a "show all" button; the hostile key is a label.
+    const tree = d.querySelector('.vr-tree')!;
+    const longLeaf = [...tree.querySelectorAll('.vr-leaf')].find((l) => l.querySelector('.vr-key')?.textContent === 'primary_cluster_addr')!;
+    assert.equal(longLeaf.querySelector('.vr-val')?.textContent?.length, 2000);
+    assert.equal(longLeaf.querySelector('.vr-show-full')?.textContent, 'Show all 1000002 characters');
+    assert.ok([...tree.querySelectorAll('.vr-key')].some((k) => k.textContent === XSS[2]));
+    assert.ok([...tree.querySelectorAll('.vr-key')].some((k) => k.textContent === '__proto__'));
+    // Open the 300-deep chain all the way down.
+    let branch = [...tree.querySelectorAll<HTMLDetailsElement>('details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'deep')!;
+    for (let i = 0; i <= DEPTH; i++) {
+      branch.open = true;
+      branch.dispatchEvent(new page.window.Event('toggle'));
+      const next = branch.querySelector<HTMLDetailsElement>(':scope > .vr-children > details');
+      if (!next) break;
+      branch = next;
+    }
+    const bottom = branch.querySelector(':scope > .vr-children > .vr-leaf');
+    assert.equal(bottom?.querySelector('.vr-key')?.textContent, XSS[0]);
+    assert.equal(bottom?.querySelector('.vr-val')?.textContent, JSON.stringify(XSS[1]));
+    // History: hostile paths and values as text.
+    assert.ok([...d.querySelectorAll('.vr-history-entry .vr-path')].some((p) => p.textContent?.includes(XSS[3])));
+    assert.equal(w.__pwned, undefined);
+    assert.deepEqual(page.errors, []);
+    page.close();
+  });
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('hostile status JSON in headless Chromium under the production CSP', { skip: chromiumAvailable() ? false : 'no /usr/bin/chromium' }, () => {
+  let browser: Browser;
+  before(async () => {
+    buildWebview();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('nothing executes or violates the CSP, vscode-elements render, the panel keeps applying updates', async () => {
+    const first = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+    first.ingest(hostileStatus(5000, 0), T0);
+    const { update } = pipeline(5000);
+    const panel = await openPanel(browser, first.state());
+    const { page } = panel;
+    const applyMs = await page.evaluate((text) => {
+      const message = JSON.parse(text);
+      const t = performance.now();
+      window.dispatchEvent(new MessageEvent('message', { data: message }));
+      void document.body.offsetHeight;
+      return performance.now() - t;
+    }, JSON.stringify({ type: 'update', update }));
+    await page.waitForTimeout(300);
+    const result = await page.evaluate(() => {
+      const d = document;
+      const perf = d.querySelector('.vr-mode[data-type="performance"]')!;
+      const badge = perf.querySelector('vscode-badge')!;
+      return {
+        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+        scripts: d.querySelectorAll('script').length,
+        foreign: d.querySelectorAll('img, iframe, style, a').length,
+        handlers: [...d.querySelectorAll('*')].filter((e) => e.getAttributeNames().some((a) => a.startsWith('on'))).length,
+        rows: perf.querySelectorAll('.vr-peers tbody tr').length,
+        state: perf.querySelector('.vr-badge-wrap[data-key="state"] vscode-badge')?.textContent,
+        // Lit renders into shadow roots with constructed (adopted) stylesheets: allowed by this CSP.
+        badgeRendered: !!badge.shadowRoot && badge.shadowRoot.adoptedStyleSheets.length > 0 && getComputedStyle(badge.shadowRoot.querySelector('.root')!).display === 'block',
+        themeVarUsed: getComputedStyle(d.body).fontFamily.length > 0,
+        codiconLoaded: [...d.styleSheets].some((s) => (s.href ?? '').endsWith('/codicon.css')),
+      };
+    });
+    console.log(`    chromium: applying the 5,000-secondary hostile update took ${applyMs.toFixed(1)} ms (layout included)`);
+    assert.equal(result.pwned, undefined);
+    assert.equal(result.scripts, 2);
+    assert.equal(result.foreign, 0);
+    assert.equal(result.handlers, 0);
+    assert.equal(result.rows, 501);
+    assert.equal(result.state, XSS[1]);
+    assert.ok(result.badgeRendered, 'vscode-badge rendered with its styles under the CSP');
+    assert.ok(result.codiconLoaded);
+    assert.deepEqual(await panel.violations(), []);
+
+    // Still responsive: a later small update is applied and acknowledged.
+    const host = new HostPipeline('small', 'https://x');
+    host.ingest(bigStatus({ secondaries: 3 }), T0);
+    const small = host.ingest(bigStatus({ secondaries: 3, poll: 1 }), T0 + 5000);
+    small.snapshot.seq = 99;
+    await panel.send({ type: 'update', update: small });
+    const applied = (await panel.posted()).filter((m) => m.type === 'applied').map((m) => (m as { seq: number }).seq);
+    assert.deepEqual(applied, [2, 99]);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+    await panel.close();
+  });
+});
