@@ -14,7 +14,7 @@ import type { ReplicationType } from '../replication/derive.js';
 import { isVaultError } from '../vault/errors.js';
 import {
   type FlowEnv, type StepProgress, type StepResult,
-  StepCancelled, StepRefused, decisionOf, ensurePolled, viewOf,
+  StepCancelled, StepRefused, decisionOf, ensurePolled, sentence, viewOf,
 } from './core/env.js';
 import { type DestructiveStep, confirmDestructive } from './ui/confirm.js';
 import { type ClusterChoice, pickCluster } from './ui/pickCluster.js';
@@ -234,9 +234,5 @@ export async function precheck(deps: FlowDeps, cluster: string, actions: ActionI
   if (!deps.api.registry.has(cluster)) throw new StepRefused(vscode.l10n.t('No cluster named "{0}" is configured.', cluster), [cluster]);
   await deps.env.poller.refresh([cluster]);
   const choice = clusterChoices(deps.env, [cluster], actions)[0];
-  if (choice && !choice.allowed) throw new StepRefused(`${capitalizeFirst(choice.reason ?? '')}.`, [cluster]);
-}
-
-function capitalizeFirst(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+  if (choice && !choice.allowed) throw new StepRefused(sentence(choice.reason ?? '', deps.api.registry.names()), [cluster]);
 }

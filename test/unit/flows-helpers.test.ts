@@ -214,3 +214,13 @@ describe('progress helpers', () => {
     assert.equal(fillPlaceholders('{0} of {1} ({2})', 1, 'two'), '1 of two ({2})');
   });
 });
+
+describe('sentence', () => {
+  it('keeps a leading cluster name as it is and ends with a full stop', async () => {
+    const { sentence } = await import('../../src/commands/core/env');
+    assert.equal(sentence('us-east is unreachable', ['us-east']), 'us-east is unreachable.');
+    assert.equal(sentence('not logged in to us-east', ['us-east']), 'Not logged in to us-east.');
+    assert.equal(sentence('us-east-2 is sealed', ['us-east']), 'Us-east-2 is sealed.');
+    assert.equal(sentence('done.', []), 'Done.');
+  });
+});

@@ -11,7 +11,7 @@ import {
 } from '../helpers.js';
 import {
   type FlowEnv, type ReplicationType, type StepProgress, type StepResult,
-  NO_PROGRESS, StepCancelled, StepRefused, allViews, nowMs, requireAllowed, rereadAfterStep, sleep, typeTitle, viewOf,
+  NO_PROGRESS, StepCancelled, StepRefused, allViews, nowMs, requireAllowed, rereadAfterStep, sentence, sleep, typeTitle, viewOf,
 } from './env.js';
 import type { StepRun } from './steps.js';
 import { vaultCall, vaultWrite } from './write.js';
@@ -226,7 +226,7 @@ export function checkSecondaryCandidate(env: FlowEnv, primary: string, secondary
   if (primary === secondary) throw new StepRefused(`${primary} cannot be its own secondary.`, [primary]);
   const c = secondaryCandidates(pv, type, allViews(env)).find((x) => x.name === secondary);
   if (!c) throw new StepRefused(`${secondary}: its state could not be read.`, [secondary]);
-  if (!c.allowed) throw new StepRefused(`${c.reason ?? `${secondary} cannot become a secondary now`}.`, [secondary]);
+  if (!c.allowed) throw new StepRefused(sentence(c.reason ?? `${secondary} cannot become a secondary now`, env.registry.names()), [secondary]);
 }
 
 /**

@@ -119,7 +119,7 @@ export async function requireAllowed(env: FlowEnv, name: string, action: ActionI
   await env.poller.refresh(NEEDS_ALL_CLUSTERS.has(action) ? env.registry.names() : [name]);
   const d = decisionOf(env, name, action);
   if (!d) throw new StepRefused(`${name}: its state could not be read.`, [name]);
-  if (!d.decision.allowed) throw new StepRefused(`${capitalize(d.decision.reason ?? `${action} is not possible on ${name} now`)}.`, [name]);
+  if (!d.decision.allowed) throw new StepRefused(sentence(d.decision.reason ?? `${action} is not possible on ${name} now`, env.registry.names()), [name]);
   return d;
 }
 
@@ -161,6 +161,14 @@ export function typeTitle(type: ReplicationType): string {
 
 export function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A reason from the model as a sentence: capitalized unless it starts with a cluster name (names keep their case), with a full stop. */
+export function sentence(reason: string, clusterNames: readonly string[] = []): string {
+  const r = reason.trim();
+  const startsWithName = clusterNames.some((n) => r.startsWith(n) && !/[A-Za-z0-9._-]/.test(r.charAt(n.length)));
+  const s = startsWithName ? r : capitalize(r);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
 /** Vault's warnings on a write ("Vault will be unavailable for a brief period…"), logged, never shown as errors. */
