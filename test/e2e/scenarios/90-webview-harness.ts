@@ -14,6 +14,8 @@ export const scenario: Scenario = {
         await workbench.quickInput().locator('.quick-input-box input').fill('README.md');
         await workbench.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().click();
         await workbench.waitForTab('README.md');
+        // Focus the README's text: "Open Preview" previews the focused editor (else e.g. an Output view).
+        await page.locator('.part.editor .editor-instance .monaco-editor .view-lines', { hasText: 'Vault replication e2e workspace' }).first().click();
         await workbench.runCommand('Markdown: Open Preview to the Side');
         await workbench.waitForTab('Preview README.md');
         await workbench.waitForWebviewText('Vault replication e2e workspace');
