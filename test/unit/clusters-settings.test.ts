@@ -152,3 +152,35 @@ describe('suggestClusterName', () => {
     assert.equal(suggestClusterName('http://127.0.0.1:8201', ['vault']), 'vault-2');
   });
 });
+
+describe('the vaultReplication.clusters JSON schema in package.json', () => {
+  type Schema = { properties?: Record<string, Schema>; required?: string[]; items?: Schema; additionalProperties?: boolean; enum?: string[]; allOf?: Array<{ if: Schema; then: Schema }> };
+  it('declares every field the extension writes, and its required fields match the parser', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: Array<{ properties: Record<string, Schema> }> } };
+    const setting = pkg.contributes.configuration.map((c) => c.properties['vaultReplication.clusters']).find(Boolean);
+    assert.ok(setting?.items?.properties, 'the setting is declared with an item schema');
+    const item = setting.items;
+    const auth = item.properties!.auth;
+    assert.deepEqual(item.required, ['name', 'address']);
+    assert.equal(item.additionalProperties, false);
+    assert.deepEqual(auth.properties!.method.enum, ['token', 'tokenFile', 'userpass', 'approle', 'ldap']);
+    const defs: ClusterDefinition[] = [
+      { name: 'a', address: 'https://a', namespace: 'ns', caFile: '/ca', clientCertFile: '/c', clientKeyFile: '/k', tlsServerName: 'n', tlsSkipVerify: true, auth: { method: 'tokenFile', path: '/t' } },
+      { name: 'b', address: 'https://b', auth: { method: 'userpass', mount: 'm', username: 'u' } },
+      { name: 'c', address: 'https://c', auth: { method: 'approle', mount: 'm', roleId: 'r' } },
+    ];
+    for (const d of defs) {
+      const raw = serializeCluster(d);
+      for (const k of Object.keys(raw)) assert.ok(k in item.properties!, `schema declares "${k}"`);
+      for (const k of Object.keys(raw.auth as object)) assert.ok(k in auth.properties!, `schema declares auth."${k}"`);
+    }
+    // What the parser refuses without a username / role id, the schema flags too.
+    const needs = Object.fromEntries((auth.allOf ?? []).flatMap((r) => {
+      const m = r.if.properties!.method as { enum?: string[]; const?: string };
+      return (m.enum ?? [m.const!]).map((x) => [x, r.then.required]);
+    }));
+    assert.deepEqual(needs, { userpass: ['username'], ldap: ['username'], approle: ['roleId'] });
+  });
+});
