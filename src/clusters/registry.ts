@@ -201,8 +201,10 @@ export class ClusterRegistry implements Disposable {
     if (def.name !== name && this.states.has(def.name)) throw new Error(`A cluster named "${def.name}" already exists.`);
     const raw = this.rawEntries();
     const i = raw.findIndex((e) => e.name === name);
-    if (i < 0) throw new Error(`Cluster "${name}" is not in the user settings (vaultReplication.clusters); edit it where it is defined.`);
+    if (i < 0) throw new Error(`Cluster "${name}" is not an entry of vaultReplication.clusters; edit it where it is defined.`);
     if (def.name !== name) await this.moveSecrets(name, def.name);
+    // A secret id only serves AppRole logins: do not keep it around for another method.
+    if (state.def.auth.method === 'approle' && def.auth.method !== 'approle') await this.opts.secrets.delete(def.name, 'secretId');
     raw[i] = serializeCluster(def);
     await this.opts.settings.write(raw);
     this.onSettingsChanged();
