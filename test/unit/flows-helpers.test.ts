@@ -217,7 +217,7 @@ describe('progress helpers', () => {
 
 describe('sentence', () => {
   it('keeps a leading cluster name as it is and ends with a full stop', async () => {
-    const { sentence } = await import('../../src/commands/core/env');
+    const { sentence } = await import('../../src/commands/core/env.js');
     assert.equal(sentence('us-east is unreachable', ['us-east']), 'us-east is unreachable.');
     assert.equal(sentence('not logged in to us-east', ['us-east']), 'Not logged in to us-east.');
     assert.equal(sentence('us-east-2 is sealed', ['us-east']), 'Us-east-2 is sealed.');

@@ -94,29 +94,41 @@ export async function runGenerateDrOperationToken(env: FlowEnv, input: Operation
     }
     throw new StepCancelled(why);
   };
-  while (!state.complete) {
-    if (run.signal?.aborted) await abandon(`DR operation token generation on ${cluster} was cancelled; the attempt was cancelled too.`);
-    const share = (await input.nextShare({ progress: state.progress, required: state.required, lastError }))?.trim();
-    if (!share) await abandon(`DR operation token generation on ${cluster} was cancelled at ${state.progress}/${state.required} key shares; the attempt was cancelled.`);
-    const problem = validateKeyShare(share as string);
-    env.log.rememberSecret(share);
-    if (problem) {
-      lastError = problem;
-      continue;
-    }
-    try {
-      const before = state.progress;
-      state = await attemptCall(env, cluster, `submit key share ${before + 1}/${state.required}`, primaryToken,
-        (c, o) => c.dr.operationTokenUpdate({ key: share as string, nonce }, { ...o, signal: run.signal }));
-      lastError = undefined;
-      progress.report(`${cluster}: ${state.progress}/${state.required} key shares`, state.required > 0 ? 100 / state.required : undefined);
-    } catch (e) {
-      if (isVaultError(e) && e.status !== undefined && e.status >= 400 && e.status < 500 && e.kind !== 'permission') {
-        lastError = `${cluster} refused that key share: ${e.errors.join('; ') || e.detail}`;
+  try {
+    while (!state.complete) {
+      if (run.signal?.aborted) await abandon(`DR operation token generation on ${cluster} was cancelled; the attempt was cancelled too.`);
+      const share = (await input.nextShare({ progress: state.progress, required: state.required, lastError }))?.trim();
+      if (!share) await abandon(`DR operation token generation on ${cluster} was cancelled at ${state.progress}/${state.required} key shares; the attempt was cancelled.`);
+      const problem = validateKeyShare(share as string);
+      env.log.rememberSecret(share);
+      if (problem) {
+        lastError = problem;
         continue;
       }
-      throw e;
+      try {
+        const before = state.progress;
+        state = await attemptCall(env, cluster, `submit key share ${before + 1}/${state.required}`, primaryToken,
+          (c, o) => c.dr.operationTokenUpdate({ key: share as string, nonce }, { ...o, signal: run.signal }));
+        lastError = undefined;
+        progress.report(`${cluster}: ${state.progress}/${state.required} key shares`, state.required > 0 ? 100 / state.required : undefined);
+      } catch (e) {
+        if (isVaultError(e) && e.status !== undefined && e.status >= 400 && e.status < 500 && e.kind !== 'permission') {
+          lastError = `${cluster} refused that key share: ${e.errors.join('; ') || e.detail}`;
+          continue;
+        }
+        throw e;
+      }
     }
+  } catch (e) {
+    // Whatever stopped the flow (a refused share, a network error), leave no attempt behind.
+    if (!(e instanceof StepCancelled)) {
+      try {
+        await cancelOperationTokenAttempt(env, cluster, primaryToken);
+      } catch (ce) {
+        env.log.warn(`${cluster}: could not cancel the DR operation token attempt`, ce);
+      }
+    }
+    throw e;
   }
   const encoded = state.encodedToken;
   if (!encoded) throw new VaultError({ kind: 'invalid-response', cluster, method: 'POST', url: 'sys/replication/dr/secondary/generate-operation-token/update', detail: 'complete, but no encoded token' });
