@@ -117,6 +117,7 @@ export class PanelApp {
     root.removeAttribute('aria-busy');
     this.applyState(initial);
     this.lag.setVisible(TABS[this.tab] === 'lag');
+    this.history.setVisible(TABS[this.tab] === 'history');
   }
 
   /** The seq of the snapshot on screen (sent with `ready`). */
@@ -160,6 +161,7 @@ export class PanelApp {
     if (idx < 0 || idx >= TABS.length) return;
     this.tab = idx;
     this.lag.setVisible(TABS[idx] === 'lag');
+    this.history.setVisible(TABS[idx] === 'history');
     this.persist();
   }
 
@@ -187,7 +189,7 @@ export class PanelApp {
     const index = new ChangeIndex(snap.changes);
     this.applyHeader(snap);
     this.summary.render(snap.summary, index);
-    this.tree.apply(snap.raw, snap.changes);
+    this.tree.apply(snap.raw, snap.changes, index.keys);
     this.history.append(u.history);
     this.lag.add(u.lag, snap.fetchedAt);
     if (u.compare) {

@@ -1,16 +1,27 @@
 // Marks changed DOM nodes and fades the marks out. One timer per update batch (not per cell), and
-// a generation number per element so a later highlight is never cleared by an earlier batch.
+// a generation number per element so a later highlight is never cleared by an earlier batch. A
+// node changed again while still marked (every heartbeat, every poll) keeps its mark and its
+// delta element: only the delta's text and the generation move, so steady polls create nothing.
 import type { ChangeKind } from '../src/panel/protocol';
-import { el } from './dom';
 
 const KIND_CLASS: Record<ChangeKind, string> = { added: 'vr-hl-added', removed: 'vr-hl-removed', changed: 'vr-hl-changed' };
 const ALL_CLASSES = ['vr-hl', 'vr-hl-added', 'vr-hl-removed', 'vr-hl-changed', 'vr-hl-inner', 'vr-hl-fading'];
 /** CSS transition of the fade (see panel.css `.vr-hl-fading`). */
-const FADE_MS = 1500;
+export const FADE_MS = 1500;
 
 interface Mark {
   gen: number;
-  delta?: Element;
+  kind: ChangeKind | 'inner';
+  fading: boolean;
+  /** "old" text shown before the new value (the arrow comes from CSS). */
+  delta?: HTMLElement;
+  onExpire?: () => void;
+}
+
+export interface MarkOptions {
+  /** The previous value's text, shown before `deltaAnchor` as "before → ". */
+  before?: string;
+  deltaAnchor?: Node;
   onExpire?: () => void;
 }
 
@@ -31,7 +42,11 @@ export class Highlighter {
     const gen = this.gen;
     const fade = setTimeout(() => {
       this.timers.delete(fade);
-      for (const [node, m] of this.marks) if (m.gen === gen) node.classList.add('vr-hl-fading');
+      for (const [node, m] of this.marks) {
+        if (m.gen !== gen) continue;
+        m.fading = true;
+        node.classList.add('vr-hl-fading');
+      }
       const end = setTimeout(() => {
         this.timers.delete(end);
         this.expire(gen);
@@ -41,33 +56,54 @@ export class Highlighter {
     this.timers.add(fade);
   }
 
-  /**
-   * Marks `node` as changed. `before` is the previous value's text: it is shown as "before → "
-   * in front of `deltaAnchor` (inserted before it as text) until the mark expires.
-   */
-  mark(node: Element, kind: ChangeKind, opts: { before?: string; deltaAnchor?: Node; srText?: string; onExpire?: () => void } = {}): void {
-    const prev = this.marks.get(node);
-    if (prev) this.unmark(node, prev, false);
-    node.classList.remove('vr-hl-fading', 'vr-hl-inner');
-    node.classList.add('vr-hl', KIND_CLASS[kind]);
-    const mark: Mark = { gen: this.gen, onExpire: opts.onExpire };
-    if (opts.before !== undefined && opts.deltaAnchor && opts.deltaAnchor.parentNode) {
-      const delta = el('span', { class: 'vr-delta' }, el('span', { class: 'vr-delta-old', text: opts.before }), el('span', { class: 'vr-delta-arrow', text: ' → ', attrs: { 'aria-hidden': 'true' } }));
-      if (opts.srText) delta.setAttribute('aria-label', opts.srText);
-      opts.deltaAnchor.parentNode.insertBefore(delta, opts.deltaAnchor);
-      mark.delta = delta;
+  /** Marks `node` as added, removed or changed in the current batch. */
+  mark(node: Element, kind: ChangeKind, opts: MarkOptions = {}): void {
+    let m = this.marks.get(node);
+    if (m && m.kind !== kind) {
+      this.unmark(node, m, false);
+      m = undefined;
     }
-    this.marks.set(node, mark);
+    if (m) {
+      // Marked again before it faded: refresh in place.
+      m.gen = this.gen;
+      if (m.fading) {
+        m.fading = false;
+        node.classList.remove('vr-hl-fading');
+      }
+    } else {
+      m = { gen: this.gen, kind, fading: false };
+      node.classList.add('vr-hl', KIND_CLASS[kind]);
+      this.marks.set(node, m);
+    }
+    m.onExpire = opts.onExpire;
+    const anchor = opts.deltaAnchor;
+    if (opts.before !== undefined && anchor?.parentNode) {
+      if (!m.delta) {
+        m.delta = document.createElement('span');
+        m.delta.className = 'vr-delta';
+      }
+      if (m.delta.textContent !== opts.before) m.delta.textContent = opts.before;
+      if (m.delta.nextSibling !== anchor || m.delta.parentNode !== anchor.parentNode) anchor.parentNode.insertBefore(m.delta, anchor);
+    } else if (m.delta) {
+      m.delta.remove();
+      m.delta = undefined;
+    }
   }
 
   /** Marks a collapsed ancestor whose hidden descendants changed. */
   markInner(node: Element): void {
-    const prev = this.marks.get(node);
-    if (prev && prev.gen === this.gen) return;
-    if (prev) this.unmark(node, prev, false);
-    node.classList.remove('vr-hl-fading');
+    const m = this.marks.get(node);
+    if (m && m.kind !== 'inner') return; // a stronger mark is already there
+    if (m) {
+      m.gen = this.gen;
+      if (m.fading) {
+        m.fading = false;
+        node.classList.remove('vr-hl-fading');
+      }
+      return;
+    }
     node.classList.add('vr-hl', 'vr-hl-inner');
-    this.marks.set(node, { gen: this.gen });
+    this.marks.set(node, { gen: this.gen, kind: 'inner', fading: false });
   }
 
   isMarked(node: Element): boolean {
@@ -79,7 +115,7 @@ export class Highlighter {
     return this.marks.size;
   }
 
-  /** Drops marks of nodes that left the document (rows rebuilt, views cleared). */
+  /** Drops the mark of a node that leaves the document (rows rebuilt, views cleared). */
   forget(node: Element): void {
     const m = this.marks.get(node);
     if (m) this.unmark(node, m, false);

@@ -19,6 +19,9 @@ export class HistoryView {
   private readonly status: HTMLElement;
   private readonly textInput: HTMLElement & { value: string };
   private matching = 0;
+  /** The History tab is shown; while hidden, entries are only kept (the list is rebuilt on show). */
+  private visible = false;
+  private dirty = false;
 
   constructor(
     readonly element: HTMLElement,
@@ -61,6 +64,11 @@ export class HistoryView {
     return this.items.size;
   }
 
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.dirty) this.rebuild();
+  }
+
   reset(entries: HistoryEntryDto[], limit: number): void {
     this.limit = limit;
     this.entries = entries.slice(-limit);
@@ -71,6 +79,14 @@ export class HistoryView {
   append(entries: HistoryEntryDto[]): void {
     if (entries.length === 0) return;
     for (const e of entries) this.entries.push(e);
+    if (!this.visible) {
+      // Kept in memory only; the DOM catches up when the tab is shown.
+      if (this.entries.length > this.limit) {
+        for (const d of this.entries.splice(0, this.entries.length - this.limit)) this.search.delete(d.seq);
+      }
+      this.dirty = true;
+      return;
+    }
     const droppedSeqs = new Set<number>();
     if (this.entries.length > this.limit) {
       const dropped = this.entries.splice(0, this.entries.length - this.limit);
@@ -115,6 +131,7 @@ export class HistoryView {
   }
 
   private rebuild(): void {
+    this.dirty = false;
     this.items.clear();
     const frag = document.createDocumentFragment();
     this.matching = 0;

@@ -2,7 +2,7 @@
 // and screen readers get native disclosure semantics). Nodes are keyed by path; an update touches
 // only the nodes its changes name. Children are rendered lazily on first expansion and paged.
 import type { JsonValue, PanelChange, PathSegment } from '../src/panel/protocol';
-import { childEntries, pathKey, valueAt } from '../src/panel/protocol';
+import { childEntries, pathKey, prefixKeys, valueAt } from '../src/panel/protocol';
 import { el } from './dom';
 import { MAX_VALUE_CHARS, clip, formatJsonValue, truncate } from './format';
 import type { Highlighter } from './highlight';
@@ -28,6 +28,8 @@ interface TreeNode {
   rendered: boolean;
   shown: number;
   moreBtn?: HTMLButtonElement;
+  /** "Show all N characters" of a cut leaf value. */
+  fullBtn?: HTMLButtonElement;
   ghost?: boolean;
 }
 
@@ -105,8 +107,11 @@ export class JsonTree {
     this.renderChildren(this.rootNode);
   }
 
-  /** Applies one poll's changes; `data` is the new document. */
-  apply(data: JsonValue | undefined, changes: readonly PanelChange[]): void {
+  /**
+   * Applies one poll's changes; `data` is the new document. `keys[i]` may carry the prefix keys
+   * of `changes[i]` (ChangeIndex computed them already).
+   */
+  apply(data: JsonValue | undefined, changes: readonly PanelChange[], keys?: readonly string[][]): void {
     const prevKind = this.rootNode.kind;
     this.data = data;
     if (data === undefined || kindOf(data) !== prevKind || prevKind === 'leaf') {
@@ -114,24 +119,25 @@ export class JsonTree {
       return;
     }
     const touchedParents = new Set<TreeNode>();
-    for (const c of changes) {
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i];
       if (c.path.length === 0) {
         this.setData(data);
         return;
       }
-      this.applyOne(c, touchedParents);
+      this.applyOne(c, keys?.[i] ?? prefixKeys(c.path), touchedParents);
     }
     for (const p of touchedParents) this.refreshCount(p);
   }
 
-  private applyOne(c: PanelChange, touchedParents: Set<TreeNode>): void {
-    const key = pathKey(c.path);
+  private applyOne(c: PanelChange, keys: readonly string[], touchedParents: Set<TreeNode>): void {
+    const n = c.path.length;
+    const key = keys[n - 1];
     const existing = this.nodes.get(key);
-    const parentKey = pathKey(c.path.slice(0, -1));
-    const parent = parentKey === this.rootNode.key ? this.rootNode : this.nodes.get(parentKey);
+    const parent = n === 1 ? this.rootNode : this.nodes.get(keys[n - 2]);
     if (c.kind === 'removed') {
       if (!existing || existing.ghost) {
-        this.markNearest(c.path);
+        this.markNearest(keys);
         return;
       }
       existing.ghost = true;
@@ -157,21 +163,21 @@ export class JsonTree {
       }
       if (existing?.ghost) this.drop(existing, parent);
       if (!parent || !parent.rendered || parent.ghost) {
-        this.markNearest(c.path);
+        this.markNearest(keys);
         return;
       }
       touchedParents.add(parent);
-      const node = this.insertChild(parent, c.path[c.path.length - 1]);
+      const node = this.insertChild(parent, c.path[n - 1]);
       if (node) this.hl.mark(node.row, 'added');
-      else this.markNearest(c.path);
+      else this.markNearest(keys);
       return;
     }
     // changed
     if (!existing || existing.ghost) {
-      this.markNearest(c.path);
+      this.markNearest(keys);
       return;
     }
-    const next = valueAt(this.data, c.path);
+    const next = c.after;
     const before = truncate(formatJsonValue(c.before)).text;
     if (existing.kind === 'leaf' && kindOf(next) === 'leaf') {
       this.setLeafValue(existing, next);
@@ -179,8 +185,7 @@ export class JsonTree {
       return;
     }
     // A container changed wholesale or changed type: rebuild this node in place.
-    const seg = c.path[c.path.length - 1];
-    const replacement = this.renderNode(seg, c.path, next, existing.depth);
+    const replacement = this.renderNode(c.path[n - 1], c.path, next, existing.depth);
     existing.root.replaceWith(replacement.root);
     this.unregister(existing);
     this.register(replacement, parent);
@@ -188,9 +193,9 @@ export class JsonTree {
   }
 
   /** Marks the nearest rendered ancestor of an unrendered path (a collapsed branch hides a change). */
-  private markNearest(path: readonly PathSegment[]): void {
-    for (let n = path.length - 1; n > 0; n--) {
-      const node = this.nodes.get(pathKey(path.slice(0, n)));
+  private markNearest(keys: readonly string[]): void {
+    for (let n = keys.length - 1; n > 0; n--) {
+      const node = this.nodes.get(keys[n - 1]);
       if (node) {
         if (!node.ghost) this.hl.markInner(node.row);
         return;
@@ -267,18 +272,24 @@ export class JsonTree {
   }
 
   private setLeafValue(node: TreeNode, v: JsonValue | undefined): void {
-    node.valueEl.className = `vr-val ${typeClass(v)}`;
+    const cls = `vr-val ${typeClass(v)}`;
+    if (node.valueEl.className !== cls) node.valueEl.className = cls;
     const full = formatJsonValue(v);
     const { text, truncated } = truncate(full);
     node.valueEl.textContent = text;
-    node.row.querySelector(':scope > .vr-show-full')?.remove();
+    if (node.fullBtn) {
+      node.fullBtn.remove();
+      node.fullBtn = undefined;
+    }
     if (truncated) {
       const btn = el('button', { class: 'vr-link vr-show-full', text: this.labels.showFull.replace('{0}', String(full.length)) });
       btn.addEventListener('click', () => {
         node.valueEl.textContent = full;
         btn.remove();
+        node.fullBtn = undefined;
       });
       node.row.appendChild(btn);
+      node.fullBtn = btn;
     }
   }
 

@@ -53,12 +53,14 @@ interface FieldRec extends Keyed {
 }
 
 interface RowRec extends Keyed {
-  el: HTMLTableRowElement;
-  cells: Record<Col, HTMLTableCellElement>;
+  el: HTMLElement;
+  cells: Record<Col, HTMLElement>;
   /** The value span of each cell (the "old → " delta goes before it). */
   vals: Record<Col, HTMLElement>;
   texts: Record<Col, string>;
   tones: string;
+  /** pathKey of the peer's path (stable: the path carries the row's identity). */
+  pk: string;
 }
 
 interface BadgeRec {
@@ -83,7 +85,7 @@ interface ModeRec {
   notesEl: HTMLElement;
   peersWrap: HTMLElement;
   caption: HTMLElement;
-  tbody: HTMLTableSectionElement;
+  tbody: HTMLElement;
   rows: Map<string, RowRec>;
   shownRows: number;
   moreBtn?: HTMLButtonElement;
@@ -222,12 +224,14 @@ export class SummaryView {
     const fieldsEl = el('dl', { class: 'vr-fields' });
     const progressEl = el('div', { class: 'vr-progress-list' });
     const notesEl = el('ul', { class: 'vr-notes' });
-    const caption = el('caption', { class: 'vr-caption' });
-    const headRow = el('tr');
-    for (const c of COLS) headRow.appendChild(el('th', { text: t(COL_LABEL[c]), attrs: { scope: 'col' } }));
-    const tbody = el('tbody');
-    const table = el('table', { class: 'vr-peers' }, caption, el('thead', {}, headRow), tbody);
-    const peersWrap = el('div', { class: 'vr-peers-wrap' }, table);
+    // An ARIA table of grid rows rather than a <table>: each row is its own layout island
+    // (content-visibility), so a poll that changes 500 rows lays out only those on screen.
+    const caption = el('div', { class: 'vr-caption', attrs: { id: `vr-peers-${m.type}` } });
+    const headRow = el('div', { class: 'vr-row vr-head', attrs: { role: 'row' } });
+    for (const c of COLS) headRow.appendChild(el('div', { class: 'vr-cell', text: t(COL_LABEL[c]), attrs: { role: 'columnheader', 'data-col': c } }));
+    const tbody = el('div', { class: 'vr-peers-body', attrs: { role: 'rowgroup' } });
+    const table = el('div', { class: 'vr-peers', attrs: { role: 'table', 'aria-labelledby': `vr-peers-${m.type}` } }, el('div', { attrs: { role: 'rowgroup' } }, headRow), tbody);
+    const peersWrap = el('div', { class: 'vr-peers-wrap' }, caption, table);
     const section = el('section', { class: 'vr-mode', attrs: { 'aria-labelledby': `vr-mode-${m.type}`, 'data-type': m.type } }, el('header', { class: 'vr-mode-header' }, title, badges), notesEl, fieldsEl, progressEl, peersWrap);
     return {
       type: m.type,
@@ -419,23 +423,22 @@ export class SummaryView {
 
   private createRow(p: PeerRow): RowRec {
     const texts = cellTexts(p);
-    const cells = {} as Record<Col, HTMLTableCellElement>;
+    const cells = {} as Record<Col, HTMLElement>;
     const vals = {} as Record<Col, HTMLElement>;
-    const tr = el('tr', { attrs: { 'data-key': p.key } });
+    const tr = el('div', { class: 'vr-row', attrs: { role: 'row', 'data-key': p.key } });
     for (const c of COLS) {
       const val = el('span', { class: 'vr-v', text: texts[c] });
-      const td = el(c === 'id' ? 'th' : 'td', { attrs: { 'data-col': c } }, val) as HTMLTableCellElement;
-      if (c === 'id') td.setAttribute('scope', 'row');
+      const td = el('div', { class: 'vr-cell', attrs: { role: c === 'id' ? 'rowheader' : 'cell', 'data-col': c } }, val);
       cells[c] = td;
       vals[c] = val;
       tr.appendChild(td);
     }
     const tones = `${p.connectionStatus.tone}|${p.lagging ? 1 : 0}|${p.knownOnly ? 1 : 0}`;
     this.applyTones(tr, cells, p);
-    return { el: tr, cells, vals, texts, tones };
+    return { el: tr, cells, vals, texts, tones, pk: pathKey(p.path) };
   }
 
-  private applyTones(tr: HTMLTableRowElement, cells: Record<Col, HTMLTableCellElement>, p: PeerRow): void {
+  private applyTones(tr: HTMLElement, cells: Record<Col, HTMLElement>, p: PeerRow): void {
     cells.status.className = `vr-status ${toneClass(p.connectionStatus.tone)}`;
     cells.status.title = p.connectionStatus.meaning;
     cells.lag.classList.toggle('vr-lagging', p.lagging);
@@ -444,7 +447,9 @@ export class SummaryView {
 
   private updateRow(r: RowRec, p: PeerRow, changes: ChangeIndex | undefined): void {
     const next = cellTexts(p);
-    const rowChanges = changes?.rows.get(pathKey(p.path));
+    // Peers without a unique identity are addressed by index, which can shift.
+    if (typeof p.path[2] === 'number') r.pk = pathKey(p.path);
+    const rowChanges = changes?.rows.get(r.pk);
     for (const c of COLS) {
       const raw = COL_RAW[c];
       const change = rowChanges && raw !== undefined ? rowChanges.get(raw) : undefined;

@@ -366,3 +366,17 @@ export function valueAt(root: JsonValue | undefined, path: readonly PathSegment[
   }
   return cur;
 }
+
+/**
+ * Keys of every prefix of `path`: `out[i] === pathKey(path.slice(0, i + 1))`, with one
+ * JSON.stringify per segment instead of one per prefix (hot: once per change per update).
+ */
+export function prefixKeys(path: readonly PathSegment[]): string[] {
+  const out: string[] = new Array(path.length);
+  let inner = '';
+  for (let i = 0; i < path.length; i++) {
+    inner = i === 0 ? JSON.stringify(path[0]) : `${inner},${JSON.stringify(path[i])}`;
+    out[i] = `[${inner}]`;
+  }
+  return out;
+}

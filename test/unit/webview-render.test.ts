@@ -23,8 +23,14 @@ async function open(host: HostPipeline, highlightMs = 60_000): Promise<PanelPage
   return page;
 }
 
-function rows(page: PanelPage, type = 'performance'): HTMLTableRowElement[] {
-  return [...page.document.querySelectorAll<HTMLTableRowElement>(`.vr-mode[data-type="${type}"] .vr-peers tbody tr`)];
+function rows(page: PanelPage, type = 'performance'): HTMLElement[] {
+  return [...page.document.querySelectorAll<HTMLElement>(`.vr-mode[data-type="${type}"] .vr-peers-body .vr-row`)];
+}
+
+/** "old → new" as shown: the struck-through delta (the arrow is CSS) and the value after it. */
+function delta(node: Element | null | undefined): [string | null | undefined, string | null | undefined] {
+  const d = node?.querySelector('.vr-delta');
+  return [d?.textContent, d?.nextSibling?.textContent];
 }
 
 function send(page: PanelPage, update: PanelUpdate): void {
@@ -61,8 +67,8 @@ describe('webview: incremental updates', () => {
     host.ingest(a, T0);
     const page = await open(host);
     const before = rows(page);
-    const cellsBefore = before.map((r) => [...r.cells]);
-    const tbody = page.document.querySelector('.vr-mode[data-type="performance"] .vr-peers tbody')!;
+    const cellsBefore = before.map((r) => [...r.children]);
+    const tbody = page.document.querySelector('.vr-mode[data-type="performance"] .vr-peers-body')!;
     const records: MutationRecord[] = [];
     const mo = new page.window.MutationObserver((rs) => records.push(...rs));
     mo.observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -79,11 +85,11 @@ describe('webview: incremental updates', () => {
 
     const after = rows(page);
     assert.deepEqual(after, before, 'the same row elements');
-    after.forEach((r, i) => assert.deepEqual([...r.cells], cellsBefore[i], `row ${i} keeps its cells`));
+    after.forEach((r, i) => assert.deepEqual([...r.children], cellsBefore[i], `row ${i} keeps its cells`));
     // Every row's heartbeat age moves with the clock; anything else only in the changed row.
     const where = (rec: MutationRecord): string => {
       const node = rec.target.nodeType === 1 ? (rec.target as Element) : rec.target.parentElement!;
-      return `${node.closest('tr')?.getAttribute('data-key')}/${node.closest('[data-col]')?.getAttribute('data-col')}`;
+      return `${node.closest('.vr-row')?.getAttribute('data-key')}/${node.closest('[data-col]')?.getAttribute('data-col')}`;
     };
     const touched = new Set(records.map(where));
     assert.deepEqual([...touched].filter((w) => !w.endsWith('/age')), ['secondary-0002/heartbeat']);
@@ -92,7 +98,7 @@ describe('webview: incremental updates', () => {
     assert.equal(hl.length, 1);
     assert.ok(hl[0].classList.contains('vr-hl-changed'));
     assert.equal(hl[0].getAttribute('data-col'), 'heartbeat');
-    assert.equal(hl[0].textContent, '2024-05-01T09:59:59.800Z → 2024-05-01T10:00:06.000Z');
+    assert.deepEqual(delta(hl[0]), ['2024-05-01T09:59:59.800Z', '2024-05-01T10:00:06.000Z']);
     assert.equal(rows(page)[2].querySelector('[data-col="age"]')?.textContent, '1.0 s');
     // The raw tree's `secondaries` branch is collapsed: it carries an "inner change" mark.
     const inner = [...page.document.querySelectorAll('.vr-tree .vr-hl-inner')].map((e) => e.textContent);
@@ -110,7 +116,7 @@ describe('webview: incremental updates', () => {
     send(page, host.ingest(rawFixture('status-perf-primary.json'), T0 + 5000));
     await settle(5);
     const modeBadge = d.querySelector('.vr-mode[data-type="performance"] .vr-badge-wrap[data-key="mode"]')!;
-    assert.match(modeBadge.textContent ?? '', /disabled → primary/);
+    assert.deepEqual(delta(modeBadge), ['disabled', 'primary']);
     assert.ok(modeBadge.querySelector('vscode-badge')?.classList.contains('vr-hl-changed'));
     assert.ok(d.querySelector('.vr-mode[data-type="performance"] .vr-badge-wrap[data-key="state"] vscode-badge')?.classList.contains('vr-hl-added'));
     const fields = [...d.querySelectorAll<HTMLElement>('.vr-mode[data-type="performance"] .vr-field')];
@@ -118,7 +124,7 @@ describe('webview: incremental updates', () => {
     assert.ok(fields.every((f) => f.classList.contains('vr-hl-added')), 'every new field is marked added');
     const leaf = [...d.querySelectorAll('.vr-tree .vr-leaf')].find((l) => l.textContent?.startsWith('mode: ') && l.closest('details')?.querySelector('summary')?.textContent?.startsWith('performance'));
     assert.ok(leaf?.classList.contains('vr-hl-changed'));
-    assert.equal(leaf?.textContent, 'mode: "disabled" → "primary"');
+    assert.deepEqual(delta(leaf), ['"disabled"', '"primary"']);
     assert.equal(rows(page).length, 2);
     assert.ok(rows(page).every((r) => r.classList.contains('vr-hl-added')));
   });
@@ -170,7 +176,7 @@ describe('webview: incremental updates', () => {
     await settle(5);
     assert.equal(secondaries.open, true);
     assert.ok(secondaries.isConnected && first.isConnected && hbLeaf.isConnected, 'same nodes');
-    assert.equal(hbLeaf.textContent, 'last_heartbeat: "2024-05-01T10:00:00.000Z" → "2024-05-01T10:00:05.000Z"');
+    assert.deepEqual(delta(hbLeaf), ['"2024-05-01T10:00:00.000Z"', '"2024-05-01T10:00:05.000Z"']);
     assert.ok(hbLeaf.classList.contains('vr-hl-changed'));
   });
 });
@@ -184,6 +190,9 @@ describe('webview: history, lag, compare, controls', () => {
     await settle(5);
     const d = page.document;
     const entries = () => [...d.querySelectorAll<HTMLElement>('.vr-history-entry')];
+    // The list is built only while its tab is shown.
+    assert.equal(entries().length, 0);
+    d.querySelector('vscode-tabs')!.dispatchEvent(new page.window.CustomEvent('vsc-tabs-select', { detail: { selectedIndex: 2 } }));
     assert.ok(entries().length > 5 && entries().length <= 30, String(entries().length));
     assert.ok(entries().some((e) => /performance\.mode/.test(e.textContent ?? '') && /"disabled" → "primary"/.test(e.textContent ?? '')));
     const filter = d.querySelector('#vr-history-filter') as HTMLElement & { value: string };
