@@ -105,11 +105,17 @@ async function main() {
     await page.goto(url);
     let timer;
     const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
-    const result = await Promise.race([finished, timedOut]);
+    // A dead server or browser page ends the wait at once instead of at the timeout.
+    const serverDied = new Promise((resolve) => server.child.once('exit', (c, sig) => resolve(`code-server exited (${c ?? sig})`)));
+    const pageDied = new Promise((resolve) => { page.once('crash', () => resolve('the browser page crashed')); page.once('close', () => resolve('the browser page closed')); });
+    const result = await Promise.race([finished, timedOut, serverDied, pageDied]);
     clearTimeout(timer);
     lap('suite');
     if (result === 'timeout') {
       console.error(`[integration] FAILED: the suite did not finish within ${seconds(timeoutMs)} (code-server log: ${server.logPath})`);
+      exitCode = 1;
+    } else if (typeof result === 'string') {
+      console.error(`[integration] FAILED: ${result} before the suite finished (code-server log: ${server.logPath})`);
       exitCode = 1;
     } else {
       exitCode = result;
@@ -139,7 +145,9 @@ async function main() {
   console.log(`[integration] VS Code ${report?.vscodeVersion ?? '?'} (${report?.uiKind ?? '?'}); ${laps.join(', ')}; total ${seconds(Date.now() - t0)}`);
   if (exitCode === 0) rmSync(sb.baseDir, { recursive: true, force: true });
   else console.log(`[integration] run folder kept for a look: ${sb.baseDir} (code-server.log, workspace)`);
-  console.log(`${report?.passed ?? 0} passed, ${report?.failed ?? 0} failed`);
+  // Without a report the run itself counts as one failure.
+  const failedCount = report ? report.failed : 1;
+  console.log(`${report?.passed ?? 0} passed, ${failedCount} failed`);
   return exitCode;
 }
 
