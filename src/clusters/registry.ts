@@ -449,9 +449,9 @@ export class ClusterRegistry implements Disposable {
     const state = this.require(name);
     state.generation++;
     this.dropToken(state, 'logged-out');
+    this.fire({ kind: 'login', names: [name] });
     await this.opts.secrets.deleteAll(name);
     this.opts.log.info(`${name}: logged out`);
-    this.fire({ kind: 'login', names: [name] });
   }
 
   /**
@@ -463,9 +463,9 @@ export class ClusterRegistry implements Disposable {
     if (!state || state.login === 'logged-out') return;
     state.generation++;
     this.dropToken(state, 'expired', reason);
+    this.fire({ kind: 'login', names: [name] });
     await this.opts.secrets.delete(name, 'token');
     this.opts.log.info(`${name}: log in again: ${reason}`);
-    this.fire({ kind: 'login', names: [name] });
   }
 
   /**
@@ -643,9 +643,9 @@ export class ClusterRegistry implements Disposable {
     if (this.states.get(name) !== state) return;
     state.generation++;
     this.dropToken(state, 'expired', reason);
+    this.fire({ kind: 'login', names: [name] });
     await this.opts.secrets.delete(name, 'token');
     this.opts.log.warn(`${name}: log in again: ${reason}`);
-    this.fire({ kind: 'login', names: [name] });
   }
 
   private clearRenewal(state: ClusterState): void {

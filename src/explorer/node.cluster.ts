@@ -51,7 +51,8 @@ export class ClusterNode implements ExplorerNode {
     const firstPoll = !snapshot;
     item.description = firstPoll ? (polling ? vscode.l10n.t('reading status…') : vscode.l10n.t('not read yet')) : view.description;
     item.iconPath = firstPoll && polling ? BUSY_ICON : healthIcon(firstPoll ? 'unknown' : view.health);
-    item.contextValue = contextFlags(view);
+    // The login flag comes from the registry: the view may be from a poll made before a login change.
+    item.contextValue = contextFlags({ ...view, loggedIn: login.state === 'logged-in' });
     item.tooltip = this.tooltip();
     if (login.state !== 'logged-in') item.description = `${String(item.description)} · ${login.state === 'expired' ? vscode.l10n.t('log in again') : vscode.l10n.t('logged out')}`;
     item.accessibilityInformation = {
