@@ -5,6 +5,7 @@ import type { Poller } from './clusters/poller.js';
 import type { ClusterExplorer } from './explorer/explorer.js';
 import type { Log } from './log.js';
 import type { PoliciesApi } from './policies/register.js';
+import type { StatusPanelsApi } from './panel/statusPanel.js';
 
 export interface VaultReplicationApi {
   /** package.json version. */
@@ -19,4 +20,6 @@ export interface VaultReplicationApi {
   readonly explorer: ClusterExplorer;
   /** Policy editing (vault-policy: file system), write propagation tracking, verification reports. */
   readonly policies: PoliciesApi;
+  /** The status panels (one per cluster): open one, read what each posted to its webview. */
+  readonly panels: StatusPanelsApi;
 }

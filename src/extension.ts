@@ -10,6 +10,8 @@ import { registerCommands } from './commands/register.js';
 import { ClusterExplorer } from './explorer/explorer.js';
 import { Log } from './log.js';
 import { registerPolicies } from './policies/register.js';
+import { StatusPanelManager } from './panel/statusPanel.js';
+import { registerShowStatus } from './commands/showStatus.js';
 
 export type { VaultReplicationApi } from './api.js';
 
@@ -20,7 +22,9 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   const explorer = new ClusterExplorer(registry, poller);
   context.subscriptions.push(log, registry, poller, explorer, onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)));
   const policies = registerPolicies({ context, registry, poller, log, refreshTree: () => explorer.refreshView() });
-  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer, policies };
+  const panels = new StatusPanelManager({ extensionUri: context.extensionUri, poller, registry, log });
+  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer, policies, panels };
+  context.subscriptions.push(panels, registerShowStatus({ registry, panels }), { dispose: policies.propagation.onDidUpdate((u) => panels.recordPropagation(u)).dispose });
   registerCommands(context, api);
   void registry.restore(); // SecretStorage only, no network
   return api;
