@@ -11,7 +11,7 @@ import { runActivateSecondary, runFollowSecondary, checkActivationInput } from '
 import { decisionOf } from './core/env.js';
 import {
   type FlowDeps, type Invocation, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck,
-  requireTypedConfirmation, runStep, typeTitle,
+  requireTypedConfirmation, runStep, typeName, typeTitle,
 } from './flow.js';
 import { askActivationExtras, askActivationToken, tokenCarriesAddress } from './inputs.js';
 import type { FlowOutcome } from './ui/outcome.js';
@@ -24,7 +24,7 @@ export function activateAction(type: ReplicationType): ActionId {
 
 export function activateSecondaryCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Activate {0} Secondary', typeTitle(type));
+    const title = vscode.l10n.t('Activate {0} Secondary', typeName(type));
     const cluster = await chooseCluster(deps, inv, [activateAction(type)], {
       title, step: 1, totalSteps: 5,
       placeholder: vscode.l10n.t('Which cluster becomes a {0} secondary? Its data will be erased.', typeTitle(type)),

@@ -11,7 +11,7 @@ import { decisionOf, viewOf } from './core/env.js';
 import { DEFAULT_SECONDARY_TOKEN_TTL, slugifySecondaryId, uniqueSecondaryId, validateSecondaryId, validateTtl } from './helpers.js';
 import { activateAction, followTimeoutMs, loginFromArgs, offerFreshLogin } from './activateSecondary.js';
 import {
-  type FlowDeps, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, requireTypedConfirmation, runStep, typeTitle,
+  type FlowDeps, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, requireTypedConfirmation, runStep, typeName, typeTitle,
 } from './flow.js';
 import { askActivationExtras } from './inputs.js';
 import { pickSecondary } from './secondaryToken.js';
@@ -19,19 +19,19 @@ import { askInput } from './ui/prompts.js';
 
 export function addSecondaryCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Add {0} Secondary', typeTitle(type));
+    const title = vscode.l10n.t('Add {0} Secondary', typeName(type));
     const action: ActionId = type === 'performance' ? 'performance.addSecondary' : 'dr.addSecondary';
     const total = 6;
     const primary = await chooseCluster(deps, inv, [action], {
       title, step: 1, totalSteps: total, argKey: 'primary',
-      placeholder: vscode.l10n.t('Step 1: the {0} primary', typeTitle(type)),
+      placeholder: vscode.l10n.t('Which {0} primary gets the new secondary?', typeTitle(type)),
     });
     if (!primary) return cancelled(deps, title);
     await precheck(deps, primary, [action]);
     let secondary = argString(inv.args, 'secondary') ?? inv.secondaryCluster;
     if (!secondary) {
       if (noPrompt(inv.args)) return cancelled(deps, title, [primary]);
-      secondary = await pickSecondary(deps, primary, type, vscode.l10n.t('{0} (step 2/{1}): the secondary', title, total));
+      secondary = await pickSecondary(deps, primary, type, title, 2, total);
       if (!secondary) return cancelled(deps, title, [primary]);
     }
     await precheck(deps, secondary, [activateAction(type)]);

@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import type { ReplicationType } from '../replication/derive.js';
 import { decisionOf } from './core/env.js';
 import { runDemote } from './core/steps.js';
-import { type FlowDeps, cancelled, chooseCluster, flowCommand, precheck, requireTypedConfirmation, runStep, typeTitle } from './flow.js';
+import { type FlowDeps, cancelled, chooseCluster, flowCommand, precheck, requireTypedConfirmation, runStep, typeName, typeTitle } from './flow.js';
 
 export function demoteCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Demote {0} Primary', typeTitle(type));
+    const title = vscode.l10n.t('Demote {0} Primary', typeName(type));
     const action = type === 'performance' ? 'performance.demote' : 'dr.demote';
     const cluster = await chooseCluster(deps, inv, [action], { title, placeholder: vscode.l10n.t('Which {0} primary?', typeTitle(type)) });
     if (!cluster) return cancelled(deps, title);

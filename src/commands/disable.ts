@@ -5,12 +5,12 @@ import type { ActionId } from '../replication/actions.js';
 import type { ReplicationType } from '../replication/derive.js';
 import { decisionOf, viewOf } from './core/env.js';
 import { runDisable } from './core/steps.js';
-import { type FlowDeps, cancelled, chooseCluster, flowCommand, precheck, requireTypedConfirmation, runStep, typeTitle } from './flow.js';
+import { type FlowDeps, cancelled, chooseCluster, flowCommand, precheck, requireTypedConfirmation, runStep, typeName, typeTitle } from './flow.js';
 import { resolveDrToken } from './drOperationToken.js';
 
 export function disableCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Disable {0} Replication', typeTitle(type));
+    const title = vscode.l10n.t('Disable {0} Replication', typeName(type));
     const actions: ActionId[] = type === 'performance'
       ? ['performance.disablePrimary', 'performance.disableSecondary']
       : ['dr.disablePrimary', 'dr.disableSecondary'];

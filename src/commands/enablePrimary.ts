@@ -4,12 +4,12 @@ import * as vscode from 'vscode';
 import type { ReplicationType } from '../replication/derive.js';
 import { runEnablePrimary } from './core/steps.js';
 import { validateAddress } from './helpers.js';
-import { type FlowDeps, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeTitle } from './flow.js';
+import { type FlowDeps, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeName, typeTitle } from './flow.js';
 import { askInput } from './ui/prompts.js';
 
 export function enablePrimaryCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Enable {0} Primary', typeTitle(type));
+    const title = vscode.l10n.t('Enable {0} Primary', typeName(type));
     const action = type === 'performance' ? 'performance.enablePrimary' : 'dr.enablePrimary';
     const cluster = await chooseCluster(deps, inv, [action], {
       title, step: 1, totalSteps: 2,

@@ -96,8 +96,14 @@ export function argStrings(args: Args, key: string): string[] | undefined {
   return undefined;
 }
 
+/** "performance" / "DR", inside sentences. */
 export function typeTitle(type: ReplicationType): string {
   return type === 'performance' ? vscode.l10n.t('performance') : vscode.l10n.t('DR');
+}
+
+/** "Performance" / "DR", in titles. */
+export function typeName(type: ReplicationType): string {
+  return type === 'performance' ? vscode.l10n.t('Performance') : vscode.l10n.t('DR');
 }
 
 /**

@@ -7,7 +7,7 @@ import { decisionOf } from './core/env.js';
 import { runPromote } from './core/steps.js';
 import { validateAddress } from './helpers.js';
 import {
-  type FlowDeps, argBool, argString, cancelled, chooseCluster, flowCommand, given, noPrompt, precheck, requireTypedConfirmation, runStep, typeTitle,
+  type FlowDeps, argBool, argString, cancelled, chooseCluster, flowCommand, given, noPrompt, precheck, requireTypedConfirmation, runStep, typeName, typeTitle,
 } from './flow.js';
 import { offerDeleteAfterUse, resolveDrToken } from './drOperationToken.js';
 import { confirmModal } from './ui/confirm.js';
@@ -15,7 +15,7 @@ import { askInput, askYesNo } from './ui/prompts.js';
 
 export function promoteCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Promote {0} Secondary', typeTitle(type));
+    const title = vscode.l10n.t('Promote {0} Secondary', typeName(type));
     const action = type === 'performance' ? 'performance.promote' : 'dr.promote';
     const total = type === 'dr' ? 4 : 3;
     const cluster = await chooseCluster(deps, inv, [action], { title, step: 1, totalSteps: total, placeholder: vscode.l10n.t('Which {0} secondary becomes the primary?', typeTitle(type)) });

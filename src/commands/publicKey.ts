@@ -4,11 +4,11 @@
 import * as vscode from 'vscode';
 import type { ReplicationType } from '../replication/derive.js';
 import { runGeneratePublicKey } from './core/steps.js';
-import { type FlowDeps, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeTitle } from './flow.js';
+import { type FlowDeps, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeName } from './flow.js';
 
 export function generatePublicKeyCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Generate {0} Secondary Public Key', typeTitle(type));
+    const title = vscode.l10n.t('Generate {0} Secondary Public Key', typeName(type));
     const action = type === 'performance' ? 'performance.activateSecondary' : 'dr.activateSecondary';
     const cluster = await chooseCluster(deps, inv, [action], { title, placeholder: vscode.l10n.t('On the cluster that will become the secondary') });
     if (!cluster) return cancelled(deps, title);
@@ -22,7 +22,7 @@ export function generatePublicKeyCommand(deps: FlowDeps, type: ReplicationType) 
         key = r.publicKey;
         return {
           message: key
-            ? vscode.l10n.t('{0}: public key generated. Give it to "Generate {1} Secondary Token" on the primary (secondary_public_key).', cluster, typeTitle(type))
+            ? vscode.l10n.t('{0}: public key generated. Give it to "Generate {1} Secondary Token" on the primary (secondary_public_key).', cluster, typeName(type))
             : vscode.l10n.t('{0} answered without a public key; see the log.', cluster),
           clusters: [cluster],
           details: { publicKey: key },

@@ -4,13 +4,13 @@ import * as vscode from 'vscode';
 import type { ReplicationType } from '../replication/derive.js';
 import { decisionOf, viewOf } from './core/env.js';
 import { runRevokeSecondary } from './core/steps.js';
-import { type FlowDeps, argString, cancelled, chooseCluster, flowCommand, given, noPrompt, precheck, runStep, typeTitle } from './flow.js';
+import { type FlowDeps, argString, cancelled, chooseCluster, flowCommand, given, noPrompt, precheck, runStep, typeName, typeTitle } from './flow.js';
 import { confirmModal } from './ui/confirm.js';
 import { askPick } from './ui/prompts.js';
 
 export function revokeSecondaryCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Revoke {0} Secondary', typeTitle(type));
+    const title = vscode.l10n.t('Revoke {0} Secondary', typeName(type));
     const action = type === 'performance' ? 'performance.revokeSecondary' : 'dr.revokeSecondary';
     const primary = await chooseCluster(deps, inv, [action], { title, step: 1, totalSteps: 2, argKey: 'primary', placeholder: vscode.l10n.t('On which {0} primary?', typeTitle(type)) });
     if (!primary) return cancelled(deps, title);

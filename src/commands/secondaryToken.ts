@@ -14,7 +14,7 @@ import {
 } from './helpers.js';
 import { activateWithToken } from './activateSecondary.js';
 import {
-  type FlowDeps, type Invocation, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeTitle,
+  type FlowDeps, type Invocation, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeName, typeTitle,
 } from './flow.js';
 import { copySecretForAWhile } from './ui/clipboard.js';
 import type { FlowOutcome } from './ui/outcome.js';
@@ -61,7 +61,7 @@ async function askSecondaryId(deps: FlowDeps, inv: Invocation, primary: string, 
 
 export function generateSecondaryTokenCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Generate {0} Secondary Token', typeTitle(type));
+    const title = vscode.l10n.t('Generate {0} Secondary Token', typeName(type));
     const action = type === 'performance' ? 'performance.generateSecondaryToken' : 'dr.generateSecondaryToken';
     const primary = await chooseCluster(deps, inv, [action], {
       title, step: 1, totalSteps: 4,
@@ -137,7 +137,7 @@ async function handOver(deps: FlowDeps, inv: Invocation, primary: string, type: 
         }
         const args = { ...inv.args, cluster: activateOn };
         return activateWithToken(deps, { ...inv, cluster: activateOn, args }, {
-          cluster: activateOn, type, token: token.token, title: vscode.l10n.t('Activate {0} Secondary', typeTitle(type)), firstStep: 1,
+          cluster: activateOn, type, token: token.token, title: vscode.l10n.t('Activate {0} Secondary', typeName(type)), firstStep: 1,
         });
       }
       case 'copy': {
@@ -159,11 +159,11 @@ async function handOver(deps: FlowDeps, inv: Invocation, primary: string, type: 
 }
 
 /** The cluster to activate: one that can become a `type` secondary of `primary`, others with the reason. */
-export async function pickSecondary(deps: FlowDeps, primary: string, type: ReplicationType, title: string): Promise<string | undefined> {
+export async function pickSecondary(deps: FlowDeps, primary: string, type: ReplicationType, title: string, step?: number, totalSteps?: number): Promise<string | undefined> {
   await ensurePolled(deps.env);
   const pv = viewOf(deps.env, primary);
   const candidates = pv ? secondaryCandidates(pv, type, allViews(deps.env)) : [];
   return pickCluster(candidates.map((c) => ({ ...c, description: viewOf(deps.env, c.name)?.description })), {
-    title, placeholder: vscode.l10n.t('Which cluster becomes the secondary? Its data will be erased.'),
+    title, step, totalSteps, placeholder: vscode.l10n.t('Which cluster becomes the secondary? Its data will be erased.'),
   });
 }

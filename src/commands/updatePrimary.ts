@@ -9,7 +9,7 @@ import { ensurePolled, viewOf } from './core/env.js';
 import { runUpdatePrimary } from './core/steps.js';
 import { parseAddressList, slugifySecondaryId, uniqueSecondaryId } from './helpers.js';
 import {
-  type FlowDeps, argString, argStrings, cancelled, chooseCluster, clusterChoices, flowCommand, noPrompt, precheck, runStep, typeTitle,
+  type FlowDeps, argString, argStrings, cancelled, chooseCluster, clusterChoices, flowCommand, noPrompt, precheck, runStep, typeName, typeTitle,
 } from './flow.js';
 import { offerDeleteAfterUse, resolveDrToken } from './drOperationToken.js';
 import { askActivationExtras, askActivationToken, tokenCarriesAddress } from './inputs.js';
@@ -20,7 +20,7 @@ type Source = 'generate' | 'paste' | 'addrs' | 'forget';
 
 export function updatePrimaryCommand(deps: FlowDeps, type: ReplicationType) {
   return flowCommand(deps, async (inv) => {
-    const title = vscode.l10n.t('Update {0} Primary', typeTitle(type));
+    const title = vscode.l10n.t('Update {0} Primary', typeName(type));
     const action = type === 'performance' ? 'performance.updatePrimary' : 'dr.updatePrimary';
     const total = type === 'dr' ? 5 : 4;
     const cluster = await chooseCluster(deps, inv, [action], { title, step: 1, totalSteps: total, placeholder: vscode.l10n.t('Which {0} secondary?', typeTitle(type)) });
