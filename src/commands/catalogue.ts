@@ -24,19 +24,22 @@ export interface ReplicationCommand {
 // contextValue formats (src/explorer/node.ts): cluster `cluster+loggedIn+perfPrimary+drDisabled+healthy`,
 // mode `mode+performance+primary+loggedIn`, secondary `secondary+dr+connected+known+linked`.
 const perf = (role: string) => `^cluster\\+\\w+\\+perf${role}\\+`;
+// Performance steps on a cluster whose performance mode is disabled, unless it is a DR secondary
+// (which serves no performance replication at all).
+const perfDisabledNotDrSecondary = '^cluster\\+\\w+\\+perfDisabled\\+dr(?!Secondary)\\w+\\+';
 const dr = (role: string) => `^cluster\\+\\w+\\+perf\\w+\\+dr${role}\\+`;
 const mode = (type: 'performance' | 'dr', role: string) => `^mode\\+${type}\\+${role}\\+`;
 const knownSecondary = (type: 'performance' | 'dr') => `^secondary\\+${type}\\+\\w+\\+known(\\+|$)`;
 const ANY_ENABLED = '^cluster\\+\\w+\\+(perf(Primary|Secondary|Bootstrapping)\\+|perf\\w+\\+dr(Primary|Secondary|Bootstrapping)\\+)';
 
 export const REPLICATION_COMMANDS: readonly ReplicationCommand[] = [
-  { id: 'vaultReplication.enablePerfPrimary', title: 'Enable Performance Primary', actions: ['performance.enablePrimary'], icon: '$(rocket)', group: '4_setup@1', nodes: [perf('Disabled'), mode('performance', 'disabled')] },
+  { id: 'vaultReplication.enablePerfPrimary', title: 'Enable Performance Primary', actions: ['performance.enablePrimary'], icon: '$(rocket)', group: '4_setup@1', nodes: [perfDisabledNotDrSecondary, mode('performance', 'disabled')] },
   { id: 'vaultReplication.enableDrPrimary', title: 'Enable DR Primary', actions: ['dr.enablePrimary'], icon: '$(rocket)', group: '4_setup@2', nodes: [dr('Disabled'), mode('dr', 'disabled')] },
   { id: 'vaultReplication.addPerfSecondary', title: 'Add Performance Secondary…', actions: ['performance.addSecondary'], icon: '$(add)', group: '4_setup@3', nodes: [perf('Primary'), mode('performance', 'primary')], inline: [mode('performance', 'primary')] },
   { id: 'vaultReplication.addDrSecondary', title: 'Add DR Secondary…', actions: ['dr.addSecondary'], icon: '$(add)', group: '4_setup@4', nodes: [dr('Primary'), mode('dr', 'primary')], inline: [mode('dr', 'primary')] },
   { id: 'vaultReplication.generatePerfSecondaryToken', title: 'Generate Performance Secondary Token', actions: ['performance.generateSecondaryToken'], icon: '$(key)', group: '4_setup@5', nodes: [perf('Primary'), mode('performance', 'primary')] },
   { id: 'vaultReplication.generateDrSecondaryToken', title: 'Generate DR Secondary Token', actions: ['dr.generateSecondaryToken'], icon: '$(key)', group: '4_setup@6', nodes: [dr('Primary'), mode('dr', 'primary')] },
-  { id: 'vaultReplication.activatePerfSecondary', title: 'Activate Performance Secondary', actions: ['performance.activateSecondary'], icon: '$(plug)', group: '4_setup@7', nodes: [perf('Disabled'), mode('performance', 'disabled')] },
+  { id: 'vaultReplication.activatePerfSecondary', title: 'Activate Performance Secondary', actions: ['performance.activateSecondary'], icon: '$(plug)', group: '4_setup@7', nodes: [perfDisabledNotDrSecondary, mode('performance', 'disabled')] },
   { id: 'vaultReplication.activateDrSecondary', title: 'Activate DR Secondary', actions: ['dr.activateSecondary'], icon: '$(plug)', group: '4_setup@8', nodes: [dr('Disabled'), mode('dr', 'disabled')] },
   { id: 'vaultReplication.generatePerfSecondaryPublicKey', title: 'Generate Performance Secondary Public Key', actions: ['performance.activateSecondary'], icon: '$(lock)', group: '4_setup@9', nodes: [mode('performance', 'disabled')] },
   { id: 'vaultReplication.generateDrSecondaryPublicKey', title: 'Generate DR Secondary Public Key', actions: ['dr.activateSecondary'], icon: '$(lock)', group: '4_setup@10', nodes: [mode('dr', 'disabled')] },

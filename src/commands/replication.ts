@@ -4,14 +4,14 @@
 // re-checks the chosen cluster with the model and refuses with the reason.
 import * as vscode from 'vscode';
 import type { VaultReplicationApi } from '../api.js';
-import { allowedActions } from '../replication/actions.js';
 import type { ReplicationType } from '../replication/derive.js';
 import { activateSecondaryCommand } from './activateSecondary.js';
 import { addSecondaryCommand } from './addSecondary.js';
 import { REPLICATION_COMMANDS, enablementKey } from './catalogue.js';
 import { DrOperationTokens } from './core/drTokens.js';
-import { type FlowEnv, allViews } from './core/env.js';
+import type { FlowEnv } from './core/env.js';
 import { demoteCommand } from './demote.js';
+import { enabledCommands } from './enablement.js';
 import { disableCommand } from './disable.js';
 import { deleteDrOperationTokenCommand, generateDrOperationTokenCommand } from './drOperationToken.js';
 import { enablePrimaryCommand } from './enablePrimary.js';
@@ -75,25 +75,17 @@ export function flowEnv(api: VaultReplicationApi): FlowEnv {
   return { registry: api.registry, poller: api.poller, log: api.log, drTokens: new DrOperationTokens(api.log) };
 }
 
-/** Which commands are enabled now: any cluster allows one of its actions, or a cluster has not been read yet. */
-export function enabledCommands(env: FlowEnv): Map<string, boolean> {
-  const names = env.registry.names();
-  const unread = names.some((n) => env.poller.snapshot(n) === undefined);
-  const views = allViews(env);
-  const decisions = views.map((v) => allowedActions(v, { others: views }));
-  const out = new Map<string, boolean>();
-  for (const c of REPLICATION_COMMANDS) {
-    const any = decisions.some((d) => c.actions.some((a) => d.get(a)?.allowed === true));
-    out.set(c.id, names.length > 0 && (unread || any));
-  }
-  return out;
-}
-
 export function registerReplicationCommands(context: vscode.ExtensionContext, api: VaultReplicationApi): void {
   const env = flowEnv(api);
   const deps: FlowDeps = { api, env };
-  for (const [id, handler] of Object.entries(handlers(deps))) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  const byId = handlers(deps);
+  for (const c of REPLICATION_COMMANDS) {
+    const handler = byId[c.id];
+    if (!handler) {
+      api.log.error(`replication command ${c.id} has no handler`);
+      continue;
+    }
+    context.subscriptions.push(vscode.commands.registerCommand(c.id, handler));
   }
   // Enablement: recomputed after polls and login changes, at most every 200 ms.
   const last = new Map<string, boolean>();
