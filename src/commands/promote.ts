@@ -9,6 +9,7 @@ import { validateAddress } from './helpers.js';
 import {
   type FlowDeps, argBool, argString, cancelled, chooseCluster, flowCommand, given, noPrompt, precheck, requireTypedConfirmation, runStep, typeName, typeTitle,
 } from './flow.js';
+import { LOG_IN_COMMAND } from './activateSecondary.js';
 import { offerDeleteAfterUse, resolveDrToken } from './drOperationToken.js';
 import { confirmModal } from './ui/confirm.js';
 import { askInput, askYesNo } from './ui/prompts.js';
@@ -61,6 +62,12 @@ export function promoteCommand(deps: FlowDeps, type: ReplicationType) {
       work: (progress, signal) => runPromote(deps.env, { cluster, type, primaryClusterAddr, force: force ?? false, drOperationToken: drOperationToken || undefined }, { progress, signal }),
     });
     if (type === 'dr') await offerDeleteAfterUse(deps, inv, cluster, outcome);
+    if (outcome.kind === 'done' && !deps.api.registry.isLoggedIn(cluster) && !noPrompt(inv.args)) {
+      // A promoted DR secondary serves normal requests again; managing it needs a login there.
+      const logIn = vscode.l10n.t('Log In to {0}', cluster);
+      void Promise.resolve(vscode.window.showInformationMessage(vscode.l10n.t('Log in to {0} to manage it as the new primary.', cluster), logIn))
+        .then((c) => (c === logIn ? vscode.commands.executeCommand(LOG_IN_COMMAND, cluster) : undefined));
+    }
     return outcome;
   });
 }

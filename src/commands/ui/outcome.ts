@@ -61,7 +61,7 @@ export function notifyOutcome(outcome: FlowOutcome, showLogFallback: () => void)
       }
     } else if (choice === showStatus) {
       try {
-        await vscode.commands.executeCommand(SHOW_STATUS_COMMAND, outcome.clusters[0]);
+        await vscode.commands.executeCommand(SHOW_STATUS_COMMAND, outcome.clusters[0] === undefined ? undefined : { cluster: outcome.clusters[0] });
       } catch {
         showLogFallback();
       }
