@@ -3,8 +3,8 @@
 // bounded 307/308 following (HA standbys), and every failure turned into a VaultError whose message
 // names the cluster, method and URL and never contains a token. No vscode import: plain Node.
 
-import { Client, Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+// Types only: undici's code is in ./http.js, loaded at the first request (see loadHttp).
+import type { Client, Dispatcher, Pool } from 'undici';
 import {
   VaultConfigError,
   VaultError,
@@ -55,6 +55,22 @@ import {
   parseWrapInfo,
 } from './parse.js';
 import { loadTlsOptions, type TlsConfig, type TlsConnectOptions } from './tls.js';
+
+type HttpModule = typeof import('./http.js');
+let httpModule: Promise<HttpModule> | undefined;
+
+/**
+ * undici's Client and Pool, loaded once, at the first request of any client, so that activating
+ * the extension never loads undici (in the build, dist/http.js beside dist/extension.js). A failed
+ * load is not kept: a later request tries again.
+ */
+function loadHttp(): Promise<HttpModule> {
+  httpModule ??= import('./http.js').catch((err: unknown) => {
+    httpModule = undefined;
+    throw err;
+  });
+  return httpModule;
+}
 
 export type { TlsConfig } from './tls.js';
 export type { AuthInfo } from './model.js';
@@ -330,7 +346,9 @@ export class VaultClient {
    * Pool would open a second connection; a single Client queues them on one socket instead, and a
    * slow write on the Pool never holds a poll up.
    */
-  private readonly statusLane: Client;
+  private statusLane: Client | undefined;
+  /** Set once ./http.js is loaded (the first request); dispatchers are created from then on. */
+  private http: HttpModule | undefined;
   private opened = 0;
   private closed = false;
 
@@ -355,11 +373,6 @@ export class VaultClient {
     url.hash = '';
     this.baseUrl = url;
     this.tlsOptions = loadTlsOptions(endpoint.tls, endpoint.name);
-    this.statusLane = new Client(url.origin, this.dispatcherOptions());
-    this.statusLane.on('connect', () => {
-      this.opened++;
-    });
-    this.poolFor(url.origin);
     this.performance = this.buildPerformanceApi();
     this.dr = this.buildDrApi();
   }
@@ -381,7 +394,7 @@ export class VaultClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const dispatchers: Dispatcher[] = [this.statusLane, ...this.pools.values()];
+    const dispatchers: Dispatcher[] = [...(this.statusLane ? [this.statusLane] : []), ...this.pools.values()];
     this.pools.clear();
     await Promise.all(dispatchers.map((d) => d.destroy()));
   }
@@ -395,10 +408,20 @@ export class VaultClient {
     return this.envelope<T>(reply);
   }
 
-  private poolFor(origin: string): Pool {
+  private statusLaneOf(http: HttpModule): Client {
+    if (!this.statusLane) {
+      this.statusLane = new http.Client(this.baseUrl.origin, this.dispatcherOptions());
+      this.statusLane.on('connect', () => {
+        this.opened++;
+      });
+    }
+    return this.statusLane;
+  }
+
+  private poolFor(http: HttpModule, origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { ...this.dispatcherOptions(), connections: this.options.maxConnectionsPerOrigin });
+      pool = new http.Pool(origin, { ...this.dispatcherOptions(), connections: this.options.maxConnectionsPerOrigin });
       pool.on('connect', () => {
         this.opened++;
       });
@@ -470,12 +493,18 @@ export class VaultClient {
       headers['content-type'] = 'application/json';
     }
 
+    let http: HttpModule;
+    try {
+      http = this.http ??= await loadHttp();
+    } catch (err) {
+      throw this.fail('network', method, shown(url), secrets, { detail: 'the HTTP module (undici) could not be loaded', cause: err });
+    }
     for (let hops = 0; ; hops++) {
-      // close() may have run while a redirect was being read: no new pool after that.
+      // close() may have run while undici loaded or a redirect was read: no new pool after that.
       if (this.closed) throw this.fail('cancelled', method, shown(url), secrets, { detail: 'the client was closed' });
       let res: Dispatcher.ResponseData;
       try {
-        const dispatcher = opts.statusLane && url.origin === this.baseUrl.origin ? this.statusLane : this.poolFor(url.origin);
+        const dispatcher = opts.statusLane && url.origin === this.baseUrl.origin ? this.statusLaneOf(http) : this.poolFor(http, url.origin);
         res = await dispatcher.request({
           path: url.pathname + url.search,
           method: method as Dispatcher.HttpMethod,
