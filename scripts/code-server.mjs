@@ -244,7 +244,7 @@ export function zipEntries(file) {
 const VSIX_ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/extension\.js(\.map)?$/, /^extension\/dist\/webview\//, /^extension\/media\//,
+  /^extension\/dist\/(extension|http)\.js(\.map)?$/, /^extension\/dist\/webview\//, /^extension\/media\//,
 ];
 
 /** `vsce package --no-dependencies` into `outFile`; fails when the .vsix holds anything outside the allowlist. */
@@ -258,7 +258,7 @@ export function packageVsix(outFile) {
   const entries = zipEntries(outFile).filter((e) => !e.endsWith('/'));
   const unexpected = entries.filter((e) => !VSIX_ALLOWED.some((re) => re.test(e)));
   if (unexpected.length) throw new Error(`the .vsix contains files outside the allowlist (fix .vscodeignore):\n  ${unexpected.join('\n  ')}`);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/http.js']) {
     if (!entries.includes(required)) throw new Error(`the .vsix lacks ${required}`);
   }
   return entries;
