@@ -2,9 +2,11 @@
 //
 // Reads what `npm run build` wrote to dist/ (source maps are not counted: they are not loaded) and
 // says where the bytes come from: the same entry points are built again with esbuild into a
-// temporary folder with the options of scripts/build.mjs plus a metafile, and the bytes each input
-// contributes to the output are summed per npm package or per source folder. The rebuilt size is
-// printed next to the dist/ size so a drift between the two builds shows.
+// temporary folder with the options of scripts/build.mjs (its `buildOptions`) plus a metafile, and
+// the bytes each input contributes to the output are summed per npm package or per source folder.
+// The rebuilt size is printed next to the dist/ size so a drift between the two builds shows.
+// The extension ships two files: dist/extension.js, loaded at activation (the bundle the target is
+// about), and dist/http.js (undici), loaded at the first request; both are reported, and their sum.
 //
 //   npm run bench:bundle-size [-- --no-build --json]
 // (bench/activate.ts prints the same report after its timings.)
@@ -12,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
@@ -34,16 +37,23 @@ export interface Contributor {
 }
 
 export interface SizeReport {
+  /** dist/extension.js: what VS Code loads at activation. */
   extension: FileSize;
+  /** dist/http.js: undici, loaded by the Vault client at its first request (absent in older builds). */
+  httpChunk?: FileSize;
+  /** Every JavaScript file of the extension side that ships (extension.js + http.js). */
+  extensionShippedBytes: number;
   /** Our webview code: the scripts and style sheets the panel loads, codicons excluded. */
   webview: FileSize[];
   webviewBytes: number;
   /** The codicon font and its style sheet (a third-party asset the webview also loads). */
   codicons: FileSize[];
   extensionContributors: Contributor[];
+  httpChunkContributors: Contributor[];
   webviewContributors: Contributor[];
   /** Size of the metafile rebuild (should equal dist/, else the attribution is off). */
   rebuiltExtensionBytes: number;
+  rebuiltHttpChunkBytes: number;
   rebuiltWebviewBytes: number;
 }
 
@@ -57,11 +67,13 @@ function sizeOf(path: string): FileSize {
   return { file: relative(ROOT, path), bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
 }
 
-/** `node_modules/@scope/pkg/...` → `@scope/pkg`; `src/commands/x.ts` → `src/commands`. */
+/** `node_modules/@scope/pkg/...` → `@scope/pkg`; `node_modules/undici/lib/api/x.js` → `undici/lib/api`; `src/commands/x.ts` → `src/commands`. */
 function originOf(input: string): string {
   const nm = input.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const parts = input.slice(nm + 'node_modules/'.length).split('/');
+    // undici (dist/http.js) by folder: the llhttp parser, the client, the web/fetch helpers, …
+    if (parts[0] === 'undici' && parts[1] === 'lib' && parts.length > 3) return parts.slice(0, 3).join('/');
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   const parts = input.split('/');
@@ -83,24 +95,34 @@ function contributors(meta: esbuild.Metafile, outputPredicate: (out: string) => 
   return { list, total };
 }
 
-/** Rebuilds both entries as scripts/build.mjs does (minified, bundled), with a metafile. */
-async function attribute(): Promise<{ ext: { list: Contributor[]; total: number }; web: { list: Contributor[]; total: number } }> {
+type Attribution = { list: Contributor[]; total: number };
+
+/** The esbuild options of scripts/build.mjs, written below `dist`. */
+async function shippedBuildOptions(dist: string): Promise<esbuild.BuildOptions[]> {
+  const mod = (await import(pathToFileURL(join(ROOT, 'scripts/build.mjs')).href)) as {
+    buildOptions(o: { dev?: boolean; dist?: string }): esbuild.BuildOptions[];
+  };
+  return mod.buildOptions({ dev: false, dist });
+}
+
+/** Rebuilds every output as scripts/build.mjs does (minified, bundled), with a metafile. */
+async function attribute(): Promise<{ ext: Attribution; http: Attribution; web: Attribution }> {
   const out = mkdtempSync(join(tmpdir(), 'vr-bundle-size-'));
   try {
-    const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'silent', legalComments: 'none', metafile: true, absWorkingDir: ROOT } as const;
-    const ext = await esbuild.build({
-      ...common, entryPoints: ['src/extension.ts'], outfile: join(out, 'extension.js'),
-      platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
-    });
-    let web: { list: Contributor[]; total: number } = { list: [], total: 0 };
-    if (existsSync(join(ROOT, 'webview/main.ts'))) {
-      const w = await esbuild.build({
-        ...common, entryPoints: ['webview/main.ts'], outdir: join(out, 'webview'), entryNames: '[name]',
-        platform: 'browser', format: 'esm', target: 'es2022', loader: { '.ttf': 'file' },
-      });
-      web = contributors(w.metafile, (o) => /\.(js|css)$/.test(o));
+    const empty: Attribution = { list: [], total: 0 };
+    let ext = empty;
+    let http = empty;
+    let web = empty;
+    for (const options of await shippedBuildOptions(out)) {
+      const { metafile } = await esbuild.build({ ...options, metafile: true, logLevel: 'silent' });
+      // Our code only: the codicon font and style sheet are counted apart.
+      const attribution = contributors(metafile, (o) => /\.(js|css)$/.test(o) && !/codicon/i.test(o));
+      const target = relative(out, options.outfile ?? options.outdir ?? out);
+      if (target === 'extension.js') ext = attribution;
+      else if (target === 'http.js') http = attribution;
+      else if (target === 'webview') web = attribution;
     }
-    return { ext: contributors(ext.metafile, (o) => o.endsWith('.js')), web };
+    return { ext, http, web };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -115,15 +137,22 @@ export async function measureSizes(): Promise<SizeReport> {
   const isCodicon = (f: string) => /codicon/i.test(f);
   const webview = webFiles.filter((f) => !isCodicon(f) && statSync(f).isFile()).map(sizeOf);
   const codicons = webFiles.filter(isCodicon).map(sizeOf);
-  const { ext, web } = await attribute();
+  const httpPath = join(dist, 'http.js');
+  const httpChunk = existsSync(httpPath) ? sizeOf(httpPath) : undefined;
+  const extension = sizeOf(extPath);
+  const { ext, http, web } = await attribute();
   return {
-    extension: sizeOf(extPath),
+    extension,
+    httpChunk,
+    extensionShippedBytes: extension.bytes + (httpChunk?.bytes ?? 0),
     webview,
     webviewBytes: webview.reduce((a, f) => a + f.bytes, 0),
     codicons,
     extensionContributors: ext.list,
+    httpChunkContributors: http.list,
     webviewContributors: web.list,
     rebuiltExtensionBytes: ext.total,
+    rebuiltHttpChunkBytes: http.total,
     rebuiltWebviewBytes: web.total,
   };
 }
@@ -137,9 +166,14 @@ export function formatSizes(r: SizeReport, top = 8): string {
   lines.push('');
   lines.push('| file | bytes | gzip -9 |');
   lines.push('|---|---|---|');
-  for (const f of [r.extension, ...r.webview, ...r.codicons]) lines.push(`| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |`);
+  const http = r.httpChunk ? [r.httpChunk] : [];
+  for (const f of [r.extension, ...http, ...r.webview, ...r.codicons]) lines.push(`| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |`);
   lines.push('');
-  lines.push(`extension bundle: ${kb(r.extension.bytes)} = ${verdict(r.extension.bytes, EXTENSION_TARGET)}`);
+  lines.push(`extension bundle (dist/extension.js, loaded at activation): ${kb(r.extension.bytes)} = ${verdict(r.extension.bytes, EXTENSION_TARGET)}`);
+  if (r.httpChunk) {
+    lines.push(`  plus dist/http.js (undici, loaded at the first request, not at activation): ${kb(r.httpChunk.bytes)}`);
+    lines.push(`  all shipped extension JS (extension.js + http.js): ${kb(r.extensionShippedBytes)} = ${verdict(r.extensionShippedBytes, EXTENSION_TARGET)}`);
+  }
   lines.push(`webview (${r.webview.map((f) => f.file.replace(/^dist\/webview\//, '')).join(' + ')}): ${kb(r.webviewBytes)} = ${verdict(r.webviewBytes, WEBVIEW_TARGET)}`);
   const codiconBytes = r.codicons.reduce((a, f) => a + f.bytes, 0);
   if (codiconBytes) lines.push(`  plus the codicon font + style sheet (third-party, cached by the webview): ${kb(codiconBytes)}`);
@@ -147,6 +181,10 @@ export function formatSizes(r: SizeReport, top = 8): string {
   const share = (c: Contributor, total: number) => `${c.origin} ${kb(c.bytes)} (${((c.bytes / total) * 100).toFixed(0)}%)`;
   lines.push(`where the extension bundle's bytes come from (rebuild with a metafile: ${kb(r.rebuiltExtensionBytes)}):`);
   lines.push(`  ${r.extensionContributors.slice(0, top).map((c) => share(c, r.rebuiltExtensionBytes)).join(', ')}`);
+  if (r.httpChunkContributors.length) {
+    lines.push(`where dist/http.js's bytes come from (rebuild: ${kb(r.rebuiltHttpChunkBytes)}):`);
+    lines.push(`  ${r.httpChunkContributors.slice(0, top).map((c) => share(c, r.rebuiltHttpChunkBytes)).join(', ')}`);
+  }
   if (r.webviewContributors.length) {
     lines.push(`where the webview's bytes come from (rebuild: ${kb(r.rebuiltWebviewBytes)}):`);
     lines.push(`  ${r.webviewContributors.slice(0, top).map((c) => share(c, r.rebuiltWebviewBytes)).join(', ')}`);
