@@ -67,7 +67,8 @@ export const PROPAGATION_HISTORY_KEY = 'propagation';
  */
 export function propagationHistoryChange(u: PropagationUpdate): Change {
   const after = u.report ? u.report.summary : `not followed: ${u.reason ?? 'unknown reason'}`;
-  const path = [PROPAGATION_HISTORY_KEY, `${u.write.what} on ${u.write.cluster}`];
+  // An id segment prints as-is (`propagation[id=policy "app" on us-east-2]`), a plain key would be JSON-quoted.
+  const path = [PROPAGATION_HISTORY_KEY, { id: `${u.write.what} on ${u.write.cluster}` }];
   return u.previousSummary === undefined ? { kind: 'added', path, after } : { kind: 'changed', path, before: u.previousSummary, after };
 }
 

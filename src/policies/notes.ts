@@ -31,7 +31,7 @@ export function propagationText(u: PropagationUpdate): string {
   const headline = u.write.headline ?? u.write.what;
   if (!u.report) return `$(check) ${headline}`;
   const icon = u.report.done ? '$(check)' : u.report.secondaries.some((s) => s.status === 'flagged') ? '$(warning)' : '$(sync~spin)';
-  return `${icon} ${headline}. ${u.report.summary[0]?.toUpperCase() ?? ''}${u.report.summary.slice(1)}`;
+  return `${icon} ${headline}: ${u.report.summary}`;
 }
 
 export class WriteNotes implements vscode.Disposable {

@@ -27,7 +27,7 @@ describe('propagation in the panel history', () => {
     const first = model.note(1100, [propagationHistoryChange(update(undefined, 'us-east pending, eu-west pending'))]);
     assert.ok(first);
     assert.deepEqual(first.snapshot.changes, []);
-    assert.deepEqual(first.history.map((h) => [h.change.kind, h.change.path, h.change.after]), [['added', ['propagation', 'policy "app" on us-east-2'], 'us-east pending, eu-west pending']]);
+    assert.deepEqual(first.history.map((h) => [h.change.kind, h.change.path, h.change.after]), [['added', ['propagation', { id: 'policy "app" on us-east-2' }], 'us-east pending, eu-west pending']]);
     const second = model.note(1500, [propagationHistoryChange(update('us-east pending, eu-west pending', 'replicated to us-east in 0.4 s, eu-west pending'))]);
     assert.deepEqual(second?.history.map((h) => [h.change.kind, h.change.before, h.change.after, h.at]), [['changed', 'us-east pending, eu-west pending', 'replicated to us-east in 0.4 s, eu-west pending', 1500]]);
     assert.equal(model.historyDtos().length, 2);

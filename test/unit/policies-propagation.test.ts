@@ -157,7 +157,7 @@ describe('PropagationService', () => {
     world.primaryWal = 140;
     await svc.track({ cluster: 'us-east', what: 'policy "app"', at: world.clock });
     const changes = updates.map(propagationHistoryChange);
-    assert.deepEqual(changes[0]?.path, ['propagation', 'policy "app" on us-east']);
+    assert.deepEqual(changes[0]?.path, ['propagation', { id: 'policy "app" on us-east' }]);
     assert.equal(changes[0]?.kind, 'added');
     for (let i = 1; i < changes.length; i++) {
       assert.equal(changes[i]?.kind, 'changed');
