@@ -130,6 +130,28 @@ describe('policies', function () {
     }
   });
 
+  it('opens a policy with the status panel beside it; the panel\'s history shows the save propagating', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vaultReplication.openPolicy', { cluster: PRIMARY, policy: 'app', statusPanel: true });
+    const panel = await waitUntil('the status panel of us-east-2', () => api.panels.get(PRIMARY));
+    const editor = await waitUntil('the policy editor, focused', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.toString() === policyUri(PRIMARY, 'app').toString() ? e : undefined;
+    });
+    assert.notEqual(editor.viewColumn, vscode.ViewColumn.Two, 'the editor stays in the first column');
+    const panelTab = await waitUntil('the panel\'s tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ t, column: g.viewColumn })))
+      .find(({ t }) => t.label === 'Replication: us-east-2'));
+    assert.ok(panelTab.t.input instanceof vscode.TabInputWebview, 'a webview tab');
+    assert.notEqual(panelTab.column, editor.viewColumn, 'the panel is beside the editor, not over it');
+
+    const entry = waitUntil('a propagation entry in the panel history', () => panel.history().find((h) =>
+      h.change.path[0] === 'propagation' && /replicated to us-east in \d+\.\d s/.test(String(h.change.after)) && /eu-west/.test(String(h.change.after))), { timeoutMs: 15_000 });
+    assert.equal(await replaceAndSave(editor.document, 'path "secret/data/app/*" {\n  capabilities = ["read", "list", "create"]\n}\n'), true);
+    const found = await entry;
+    assert.deepEqual(found.change.path, ['propagation', { id: 'policy "app" on us-east-2' }]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('saves on a secondary: Vault forwards the write to the primary and the editor says so', async () => {
     const doc = await vscode.workspace.openTextDocument(policyUri('eu-west', 'app'));
     await vscode.window.showTextDocument(doc);
