@@ -105,8 +105,9 @@ export class PanelApp {
     const labels = [t('tabSummary'), t('tabRaw'), t('tabHistory'), t('tabLag'), t('tabCompare')];
     const panels = [summaryEl, rawEl, historyEl, lagEl, compareEl];
     TABS.forEach((id, i) => {
-      this.tabs.appendChild(el('vscode-tab-header', { text: labels[i], attrs: { slot: 'header', id: `vr-tab-${id}` } }));
-      this.tabs.appendChild(el('vscode-tab-panel', { attrs: { id: `vr-panel-${id}` } }, panels[i]));
+      // data-* rather than id: vscode-tabs gives headers and panels ids of its own (for aria).
+      this.tabs.appendChild(el('vscode-tab-header', { text: labels[i], attrs: { slot: 'header', 'data-tab': id } }));
+      this.tabs.appendChild(el('vscode-tab-panel', { attrs: { 'data-panel': id } }, panels[i]));
     });
     this.tabs.addEventListener('vsc-tabs-select', (e) => {
       const idx = (e as CustomEvent<{ selectedIndex: number }>).detail?.selectedIndex;

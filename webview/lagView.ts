@@ -123,7 +123,9 @@ export class LagView {
   }
 
   private draw(id: string, c: ChartRec, points: LagPointDto[]): void {
-    const start = this.now - this.windowMs;
+    // The x axis spans the window, or only the time there is data for when that is shorter.
+    const start = Math.max(this.now - this.windowMs, points.length > 0 ? points[0].at : this.now);
+    const span = Math.max(1, this.now - start);
     const coords: string[] = [];
     let max = 0;
     let latest: number | undefined;
@@ -137,7 +139,7 @@ export class LagView {
     for (const p of points) {
       const v = metricOf(p, this.metric);
       if (v === undefined) continue;
-      const x = ((p.at - start) / this.windowMs) * W;
+      const x = ((p.at - start) / span) * W;
       const y = H - 1 - (v / scale) * (H - 4);
       coords.push(`${x.toFixed(1)},${y.toFixed(1)}`);
     }

@@ -439,7 +439,10 @@ export class SummaryView {
   }
 
   private applyTones(tr: HTMLElement, cells: Record<Col, HTMLElement>, p: PeerRow): void {
-    cells.status.className = `vr-status ${toneClass(p.connectionStatus.tone)}`;
+    // classList, not className: the cell may carry a highlight right now.
+    const status = cells.status.classList;
+    status.add('vr-status');
+    for (const tone of ['ok', 'syncing', 'bad', 'none']) status.toggle(toneClass(tone), tone === p.connectionStatus.tone);
     cells.status.title = p.connectionStatus.meaning;
     cells.lag.classList.toggle('vr-lagging', p.lagging);
     tr.classList.toggle('vr-known-only', p.knownOnly);

@@ -298,3 +298,18 @@ describe('webview: history, lag, compare, controls', () => {
     assert.deepEqual(page.errors, []);
   });
 });
+
+describe('webview: a changed connection_status', () => {
+  it('keeps its highlight when its tone changes too', async () => {
+    const host = new HostPipeline();
+    const a = bigStatus({ secondaries: 2 }) as { data: { performance: { secondaries: Record<string, unknown>[] } } };
+    host.ingest(a, T0);
+    const page = await open(host);
+    const b = structuredClone(a);
+    b.data.performance.secondaries[1].connection_status = 'disconnected';
+    send(page, host.ingest(b, T0 + 5000));
+    const cell = rows(page)[1].querySelector('[data-col="status"]')!;
+    assert.deepEqual([...cell.classList].sort(), ['vr-cell', 'vr-hl', 'vr-hl-changed', 'vr-status', 'vr-tone-bad']);
+    assert.deepEqual(delta(cell), ['connected', 'disconnected']);
+  });
+});
