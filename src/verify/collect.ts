@@ -125,7 +125,11 @@ export async function collectAndVerify(primary: string, sources: VerifySources, 
   const primaryInventory = await readInventory(primary, primaryClient, sources.namespace(primary), opts).catch((err: unknown) => {
     throw new Error(`Could not read ${primary}, the primary: ${message(err)}`);
   });
-  const targets = view.performance.secondaries.filter((s) => s.known || s.source === 'live');
+  // Revoked secondaries can linger in `secondaries[]` as disconnected: only those still in
+  // `known_secondaries` belong to the set (a Vault that does not report it: every live entry).
+  const targets = view.performance.knownSecondaries.length > 0
+    ? view.performance.secondaries.filter((s) => s.known)
+    : view.performance.secondaries.filter((s) => s.source === 'live');
   const secondaries = await Promise.all(targets.map(async (s): Promise<SecondaryInput> => {
     const peerName = s.peer?.name ?? (s.nodeId !== undefined ? sources.rememberedPeer?.(primary, s.nodeId) : undefined);
     const name = peerName ?? secondaryLabel(s);
@@ -149,5 +153,6 @@ export async function collectAndVerify(primary: string, sources: VerifySources, 
     else input.filterError = message(filter.reason);
     return input;
   }));
+  secondaries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return verifyReplication({ primary: primaryInventory, secondaries, checkedAt: now() });
 }

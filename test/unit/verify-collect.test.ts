@@ -80,9 +80,9 @@ describe('collectAndVerify', () => {
     euWest.policies.set('app', 'path "secret/*" { capabilities = ["deny"] }');
     const report = await collectAndVerify('us-east-2', sources({ 'us-east-2': primary, 'us-east': usEast, 'eu-west': euWest }), { now: () => 42 });
     assert.equal(report.checkedAt, 42);
-    assert.deepEqual(report.secondaries.map((s) => [s.name, s.verdict]), [['us-east', 'in-sync'], ['eu-west', 'drifted']]);
+    assert.deepEqual(report.secondaries.map((s) => [s.name, s.verdict]), [['eu-west', 'drifted'], ['us-east', 'in-sync']]);
     assert.equal(primary.readRoot, false, 'root is never read');
-    const drift = report.secondaries[1]?.items.find((i) => i.status === 'drifted');
+    const drift = report.secondaries[0]?.items.find((i) => i.status === 'drifted');
     assert.equal(drift?.key, 'app');
   });
 
@@ -141,6 +141,21 @@ describe('collectAndVerify', () => {
     const eu = report.secondaries.find((s) => s.name === 'eu-west');
     assert.equal(eu?.verdict, 'unreachable');
     assert.match(eu?.error ?? '', /eu-west: GET .* connection refused/);
+  });
+
+  it('leaves out a revoked secondary the primary still lists as disconnected', async () => {
+    const status = { data: { performance: { mode: 'primary', cluster_id: 'set', known_secondaries: ['us-east'], secondaries: [
+      { node_id: 'us-east', api_address: ADDR['us-east'], connection_status: 'connected' },
+      { node_id: 'eu-west', connection_status: 'disconnected' }] }, dr: { mode: 'disabled' } } };
+    const list = deriveAll([
+      { name: 'us-east-2', address: ADDR['us-east-2'], loggedIn: true, status: parseReplicationStatus(status) },
+      { name: 'us-east', address: ADDR['us-east'], loggedIn: true, status: parseReplicationStatus({ data: { performance: { mode: 'secondary', cluster_id: 'set', secondary_id: 'us-east' }, dr: { mode: 'disabled' } } }) },
+    ]).views;
+    const byName = new Map(list.map((v) => [v.name, v]));
+    const report = await collectAndVerify('us-east-2', {
+      view: (n) => byName.get(n), client: async (n) => new FakeCluster(n), namespace: () => undefined,
+    });
+    assert.deepEqual(report.secondaries.map((s) => s.name), ['us-east']);
   });
 
   it('fails clearly when the primary cannot be read', async () => {
