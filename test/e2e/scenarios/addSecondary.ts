@@ -3,7 +3,8 @@
 // for us-east (every step of the multi-step input, the modal that names the cluster and the
 // wipe, the typed cluster name, the progress, the outcome and the "log in again" prompt) and for
 // eu-west. Afterwards the tree shows us-east-2 as performance primary and both secondaries in
-// stream-wals, and no activation token was ever on the screen or in the workspace.
+// stream-wals, and no activation token was ever on the screen or in the workspace. At the end the
+// clusters are unconfigured again (through Vault's HTTP API) for the scenarios that follow.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +64,16 @@ async function logInFromPalette(ctx: E2EContext, name: string): Promise<void> {
   }, { timeoutMs: 15_000 });
 }
 
+/** The messages of the notification toasts, read in one go (toasts come and go while they are read). */
+async function toasts(ctx: E2EContext): Promise<string[]> {
+  return ctx.page.locator('.notifications-toasts .notification-toast .notification-list-item-message')
+    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
+async function waitForToast(ctx: E2EContext, match: RegExp, timeoutMs: number): Promise<string> {
+  return pollUntil(`a notification matching ${match}`, async () => (await toasts(ctx)).find((m) => match.test(m)), { timeoutMs });
+}
+
 /** Every file of the workspace, as text (to look for tokens). */
 function workspaceText(dir: string): string {
   let out = '';
@@ -116,9 +127,9 @@ async function addSecondary(ctx: E2EContext, secondary: string, shots: boolean):
   await ctx.page.keyboard.press('Enter');
   // Progress, then the outcome, and the fresh-login prompt.
   await shot('add-secondary-5-progress');
-  const done = await ctx.workbench.waitForNotification(new RegExp(`${secondary} is now a performance secondary of ${PRIMARY} \\(id "${secondary}"\\)`), 60_000);
+  const done = await waitForToast(ctx, new RegExp(`${secondary} is now a performance secondary of ${PRIMARY} \\(id "${secondary}"\\)`), 60_000);
   assert.match(done, /streaming WALs/);
-  await ctx.workbench.waitForNotification(new RegExp(`${secondary} was activated as a secondary.*Log in to ${secondary} again`), 10_000);
+  await waitForToast(ctx, new RegExp(`${secondary} was activated as a secondary.*Log in to ${secondary} again`), 10_000);
   await shot('add-secondary-6-done-and-log-in-again');
   // Activation replaced the secondary's tokens: a fresh one goes into its token file (the
   // simulator's stand-in for generate-root), then "Log In" on the notification.
@@ -156,7 +167,7 @@ export const scenario: Scenario = {
         await pollUntil('the cluster picker', async () => /\(1\/2\)/.test(await quickText(ctx)));
         await pickRow(ctx, PRIMARY);
         await answer(ctx, /\(2\/2\)/, '');
-        await ctx.workbench.waitForNotification(/us-east-2 is now a performance primary/, 20_000);
+        await waitForToast(ctx, /us-east-2 is now a performance primary/, 20_000);
         await pollUntil('us-east-2 shown as perf primary', async () => (await treeRows(ctx)).some((r) => rowName(r) === PRIMARY && /perf primary/.test(r)), { timeoutMs: 10_000 });
         await ctx.page.mouse.move(900, 600);
         await ctx.screenshot('enable-performance-primary');
@@ -192,6 +203,26 @@ export const scenario: Scenario = {
         assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.eyJ/.test(files), 'no activation token in the workspace files');
         await ctx.page.mouse.move(900, 600);
         await ctx.screenshot('add-secondary-7-replication-set');
+      },
+    },
+    {
+      name: 'leave the clusters as the next scenarios expect them: replication disabled, every cluster logged in',
+      async run(ctx) {
+        // Later scenarios set the seed up themselves (through Vault's API); give them the clusters
+        // unconfigured again, with the fresh root tokens already in the token files.
+        for (const name of ['us-east', 'eu-west', PRIMARY]) {
+          const side = name === PRIMARY ? 'primary' : 'secondary';
+          const res = await fetch(`${ctx.sim.cluster(name).address}/v1/sys/replication/performance/${side}/disable`, {
+            method: 'POST', headers: { 'X-Vault-Token': ctx.sim.cluster(name).rootToken },
+          });
+          assert.ok(res.ok, `${name}: disable answered ${res.status}`);
+        }
+        await ctx.workbench.runCommand('Vault Replication: Refresh');
+        await pollUntil('replication disabled everywhere in the tree', async () => {
+          const r = await treeRows(ctx);
+          return ctx.clusters.every((c) => r.some((x) => rowName(x) === c.name && /replication disabled/.test(x)));
+        }, { timeoutMs: 20_000 });
+        await ctx.workbench.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
       },
     },
   ],
