@@ -55,7 +55,8 @@ export class PanelApp {
   constructor(readonly root: HTMLElement, initial: PanelState, private readonly host: AppHost) {
     this.state = initial;
     setStrings(initial.strings);
-    const persisted = host.persisted && host.persisted.cluster === initial.cluster ? host.persisted : undefined;
+    // The webview's own saved state, else what the host got from the serializer after a reload.
+    const persisted = host.persisted?.cluster === initial.cluster ? host.persisted : initial.restored?.cluster === initial.cluster ? initial.restored : undefined;
     this.tab = typeof persisted?.tab === 'number' && persisted.tab >= 0 && persisted.tab < TABS.length ? persisted.tab : 0;
     this.historyFilter = persisted?.historyFilter ?? '';
     this.hl = new Highlighter(initial.controls.highlightMs);

@@ -33,7 +33,7 @@ function start(): void {
   });
   // Tests and the benchmark reach the app through this handle (never used by the host).
   (window as unknown as { vaultReplicationPanel?: PanelApp }).vaultReplicationPanel = app;
-  vscode.setState({ ...(isPersistedState(saved) ? saved : {}), cluster: initial.cluster });
+  vscode.setState({ ...(isPersistedState(saved) ? saved : (initial.restored ?? {})), cluster: initial.cluster });
   vscode.postMessage({ type: 'ready', seq: app.shownSeq });
 }
 

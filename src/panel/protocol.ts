@@ -220,6 +220,8 @@ export interface PanelState {
   compareCandidates: string[];
   compareWith?: string;
   compare?: CompareDto;
+  /** The webview's saved state handed to the serializer after a window reload (tab, expansion…). */
+  restored?: WebviewPersistedState;
 }
 
 /** One poll's increment. */

@@ -20,6 +20,7 @@ import {
   type PanelStrings,
   type PanelUpdate,
   type WebviewMessage,
+  type WebviewPersistedState,
 } from './protocol.js';
 import { PANEL_STRINGS } from './strings.js';
 
@@ -108,6 +109,8 @@ export class StatusPanel implements vscode.Disposable, StatusPanelProbe {
     private readonly deps: StatusPanelDeps,
     private readonly onDisposed: (p: StatusPanel) => void,
     private readonly onInterval: (ms: number) => void,
+    /** What the webview had saved before a window reload (tab, expansion, filter). */
+    private restored?: WebviewPersistedState,
   ) {
     this.source = `panel:${cluster}`;
     this.model = new PanelModel(cluster, { tr });
@@ -117,6 +120,8 @@ export class StatusPanel implements vscode.Disposable, StatusPanelProbe {
     const known = deps.poller.snapshot(cluster);
     if (known) this.model.ingest(known);
     panel.webview.html = this.html();
+    // Only the first page needs it; later the webview has its own saved state.
+    this.restored = undefined;
 
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -197,6 +202,7 @@ export class StatusPanel implements vscode.Disposable, StatusPanelProbe {
       compareCandidates: this.candidates(),
     };
     if (snap) s.snapshot = snap;
+    if (this.restored) s.restored = this.restored;
     if (this.compareTarget) s.compareWith = this.compareTarget;
     if (this.lastCompare) s.compare = this.lastCompare;
     return s;
@@ -407,10 +413,12 @@ export class StatusPanelManager implements vscode.Disposable, StatusPanelsApi {
       vscode.window.registerWebviewPanelSerializer(STATUS_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           if (!isPersistedState(state) || !deps.registry.has(state.cluster) || this.panels.has(state.cluster)) {
+            deps.log.info(`status panel not restored after the reload: ${isPersistedState(state) ? `cluster "${state.cluster}" is ${deps.registry.has(state.cluster) ? 'already shown' : 'no longer configured'}` : 'it saved no state'}`);
             panel.dispose();
             return;
           }
-          this.adopt(state.cluster, panel);
+          deps.log.info(`status panel of ${state.cluster} restored after the reload (tab ${state.tab ?? 0})`);
+          this.adopt(state.cluster, panel, state);
         },
       }),
       deps.registry.onDidChange((change) => {
@@ -441,7 +449,7 @@ export class StatusPanelManager implements vscode.Disposable, StatusPanelsApi {
     return this.adopt(cluster, panel);
   }
 
-  private adopt(cluster: string, panel: vscode.WebviewPanel): StatusPanel {
+  private adopt(cluster: string, panel: vscode.WebviewPanel, restored?: WebviewPersistedState): StatusPanel {
     panel.title = vscode.l10n.t('Replication: {0}', cluster);
     const p = new StatusPanel(
       cluster,
@@ -451,6 +459,7 @@ export class StatusPanelManager implements vscode.Disposable, StatusPanelsApi {
         if (this.panels.get(gone.cluster) === gone) this.panels.delete(gone.cluster);
       },
       (ms) => this.setInterval(ms),
+      restored,
     );
     this.panels.set(cluster, p);
     // Read at once: the panel should not wait a whole interval for its first change.

@@ -313,3 +313,25 @@ describe('webview: a changed connection_status', () => {
     assert.deepEqual(delta(cell), ['connected', 'disconnected']);
   });
 });
+
+describe('webview: restored after a window reload', () => {
+  it('takes the tab, tree expansion and history filter the serializer handed back', async () => {
+    const host = new HostPipeline();
+    host.ingest(rawFixture('status-disabled.json'), T0);
+    host.ingest(rawFixture('status-perf-primary.json'), T0 + 5000);
+    const opened = [pathKey(['performance', 'known_secondaries'])];
+    const page = await loadPanel(host.state({ restored: { cluster: 'us-east-2', tab: 2, opened, historyFilter: 'merkle' } }));
+    pages.push(page);
+    const d = page.document;
+    assert.equal(d.querySelector('vscode-tabs')?.getAttribute('selected-index'), '2');
+    const entries = [...d.querySelectorAll('.vr-history-entry')];
+    assert.ok(entries.length >= 1 && entries.every((e) => /merkle/.test(e.textContent ?? '')), 'history shown, filtered');
+    const known = [...d.querySelectorAll<HTMLDetailsElement>('.vr-tree details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'known_secondaries');
+    assert.equal(known?.open, true);
+    assert.deepEqual({ cluster: page.persisted?.cluster, tab: page.persisted?.tab, historyFilter: page.persisted?.historyFilter }, { cluster: 'us-east-2', tab: 2, historyFilter: 'merkle' });
+    // Another cluster's saved state is not taken.
+    const other = await loadPanel(host.state({ restored: { cluster: 'eu-west', tab: 4 } }));
+    pages.push(other);
+    assert.equal(other.document.querySelector('vscode-tabs')?.getAttribute('selected-index'), '0');
+  });
+});
