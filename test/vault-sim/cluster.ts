@@ -57,6 +57,10 @@ export interface ModeState {
   lastCanaryAt: number;
   /** Bumped whenever the secondary's link is rebuilt, so stale phase timers do nothing. */
   generation: number;
+  /** Failed connection attempts since the link was last up (drives the retry backoff). */
+  retryAttempt: number;
+  /** Id of the pending retry / dial timer (0 = none); a timer whose id no longer matches does nothing. */
+  retryId: number;
   // Both.
   lastReindexEpoch: number;
   lastCorruptionCheck?: number;
@@ -69,7 +73,7 @@ export function newModeState(kind: ReplKind): ModeState {
   return {
     kind, mode: 'disabled', clusterId: '', primaryClusterAddr: '', secondaries: new Map(), issued: new Map(), filters: new Map(),
     secondaryId: '', state: 'idle', connectionState: 'idle', position: 0, lastRemoteWal: 0, synced: false, lastStart: 0,
-    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, lastReindexEpoch: 0,
+    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, retryAttempt: 0, retryId: 0, lastReindexEpoch: 0,
   };
 }
 
@@ -245,7 +249,7 @@ export class Cluster implements SimCluster {
   private modeSnapshot(m: ModeState): ModeSnapshot {
     return {
       mode: m.mode, clusterId: m.clusterId || undefined, state: m.mode === 'disabled' ? undefined : m.state,
-      connectionState: m.mode === 'secondary' ? m.connectionState : undefined, primaryName: m.upstream,
+      connectionState: m.mode === 'secondary' || m.mode === 'bootstrapping' ? m.connectionState : undefined, primaryName: m.upstream,
       knownSecondaries: [...m.secondaries.keys()], lastRemoteWal: m.lastRemoteWal,
       merkleRoot: m.kind === 'performance' ? this.store.perfMerkleRoot() : this.store.drMerkleRoot(),
     };

@@ -99,7 +99,7 @@ export async function replicatedWrite<T>(ctx: Ctx, fn: (target: Cluster) => T): 
   const c = ctx.c;
   if (c.perf.mode !== 'secondary' && c.perf.mode !== 'bootstrapping') return { value: fn(c), warnings: [] };
   const engine = ctx.host.engine;
-  if (!c.perf.upstream || !engine.linkUp(c, 'performance')) {
+  if (!c.perf.upstream || !engine.connected(c, 'performance')) {
     throw new ApiError(500, ['error forwarding request to the primary cluster: no connection to the performance primary']);
   }
   const target = c.ctx.cluster(c.perf.upstream);

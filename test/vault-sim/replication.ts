@@ -33,6 +33,9 @@ export const WARN = {
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 export class ReplicationEngine {
+  /** Ids of retry timers; unique across modes so a replaced mode never matches a stale timer. */
+  private retrySeq = 0;
+
   constructor(private readonly host: EngineHost) {}
 
   private get delay(): number {
@@ -65,33 +68,116 @@ export class ReplicationEngine {
     return s.reachable && p.reachable && !this.host.partitioned(s.name, p.name);
   }
 
+  /**
+   * The secondary `s` holds a live session with its primary: the network path is up and it has
+   * (re)connected. After a heal the path is up at once, but the session only comes back with
+   * the secondary's next connection attempt (see `scheduleRetry`).
+   */
+  connected(s: Cluster, kind: ReplKind): boolean {
+    return s.mode(kind).state !== 'idle' && this.linkUp(s, kind);
+  }
+
   /** Re-evaluates every link after something changed (partition, down, seal, lifecycle call). */
   evaluate(): void {
     for (const c of this.host.allClusters()) {
       for (const kind of ['performance', 'dr'] as const) {
         const m = c.mode(kind);
-        if (m.mode === 'primary') {
-          for (const rec of m.secondaries.values()) {
-            const s = rec.clusterName ? this.host.cluster(rec.clusterName) : undefined;
-            const sm = s?.mode(kind);
-            rec.connected = !!s && !!sm && sm.upstream === c.name && sm.secondaryId === rec.id && this.linkUp(s, kind);
-          }
-        }
         if (m.mode !== 'secondary' && m.mode !== 'bootstrapping') continue;
-        const up = this.linkUp(c, kind);
-        if (!up && m.state !== 'idle') {
-          m.generation++;
-          m.state = 'idle';
-          m.syncProgress = undefined;
-          m.connectionState = m.upstream ? 'transient_failure' : 'idle';
-        } else if (!up && m.upstream) {
-          // Retrying: gRPC alternates between connecting and transient_failure.
-          m.connectionState = m.connectionState === 'connecting' ? 'transient_failure' : 'connecting';
-        } else if (up && m.state === 'idle' && m.mode === 'secondary') {
-          this.reconnect(c, kind);
+        if (m.state !== 'idle' && !this.linkUp(c, kind)) this.dropLink(c, kind);
+        // A secondary without a session keeps trying to reach its primary, as Vault does.
+        if (m.state === 'idle' && m.upstream && !m.retryId) this.scheduleRetry(c, kind);
+      }
+    }
+    for (const c of this.host.allClusters()) {
+      for (const kind of ['performance', 'dr'] as const) {
+        const m = c.mode(kind);
+        if (m.mode !== 'primary') continue;
+        for (const rec of m.secondaries.values()) {
+          const s = rec.clusterName ? this.host.cluster(rec.clusterName) : undefined;
+          const sm = s?.mode(kind);
+          rec.connected = !!s && !!sm && sm.upstream === c.name && sm.secondaryId === rec.id && this.connected(s, kind);
         }
       }
     }
+  }
+
+  /** The session of `s` with its primary is lost: phase timers stop, the link goes idle. */
+  private dropLink(s: Cluster, kind: ReplKind): void {
+    const m = s.mode(kind);
+    m.generation++;
+    m.state = 'idle';
+    m.syncProgress = undefined;
+    m.connectionState = m.upstream ? 'transient_failure' : 'idle';
+    m.retryAttempt = 0;
+    m.retryId = 0;
+  }
+
+  /** Base of the reconnection backoff: the shorter of the stream delay and the heartbeat interval. */
+  private get retryBaseMs(): number {
+    return Math.max(10, Math.min(this.host.streamDelayMs, this.host.heartbeatIntervalMs));
+  }
+
+  /**
+   * Delay before connection attempt number `attempt` + 1: exponential from `retryBaseMs`, capped at
+   * the longer of the stream delay and the heartbeat interval (gRPC's backoff, on the sim's clock).
+   */
+  retryDelayMs(attempt: number): number {
+    const base = this.retryBaseMs;
+    const cap = Math.max(base, this.host.streamDelayMs, this.host.heartbeatIntervalMs);
+    return Math.min(cap, base * 2 ** Math.min(attempt, 20));
+  }
+
+  /** Arms the next connection attempt of `s` (at most one pending per link; none after stop()). */
+  private scheduleRetry(s: Cluster, kind: ReplKind, delayMs = this.retryDelayMs(s.mode(kind).retryAttempt)): void {
+    const m = s.mode(kind);
+    if (m.retryId) return;
+    const id = ++this.retrySeq;
+    m.retryId = id;
+    this.host.schedule(() => {
+      if (s.mode(kind).retryId !== id) return;
+      s.mode(kind).retryId = 0;
+      this.attemptConnect(s, kind);
+    }, delayMs);
+  }
+
+  /**
+   * One connection attempt: `connecting` while dialling (a fraction of the backoff base), then
+   * either the session is back (Merkle diff/sync if needed, then WAL streaming) or
+   * `transient_failure` and the next attempt is armed with a longer delay.
+   */
+  private attemptConnect(s: Cluster, kind: ReplKind): void {
+    const m = s.mode(kind);
+    if ((m.mode !== 'secondary' && m.mode !== 'bootstrapping') || m.state !== 'idle') return;
+    if (!m.upstream) {
+      m.connectionState = 'idle';
+      return;
+    }
+    m.connectionState = 'connecting';
+    const id = ++this.retrySeq;
+    m.retryId = id;
+    this.host.schedule(() => {
+      const cur = s.mode(kind);
+      if (cur.retryId !== id) return;
+      cur.retryId = 0;
+      if (cur.state !== 'idle' || !cur.upstream) return;
+      if (this.linkUp(s, kind)) {
+        cur.retryAttempt = 0;
+        this.reconnect(s, kind);
+        this.evaluate();
+        return;
+      }
+      cur.connectionState = 'transient_failure';
+      cur.retryAttempt++;
+      this.scheduleRetry(s, kind);
+    }, Math.max(1, Math.floor(this.retryBaseMs / 4)));
+  }
+
+  /** Connect now instead of waiting for the backoff (recover, update-primary, promotion). */
+  private connectNow(s: Cluster, kind: ReplKind): void {
+    const m = s.mode(kind);
+    m.retryId = 0;
+    m.retryAttempt = 0;
+    this.attemptConnect(s, kind);
   }
 
   private reconnect(s: Cluster, kind: ReplKind): void {
@@ -99,8 +185,9 @@ export class ReplicationEngine {
     const p = this.host.cluster(m.upstream as string);
     m.connectionState = 'ready';
     m.lastStart = Date.now();
+    m.retryId = 0;
     // WALs still held by the primary can simply be streamed; otherwise the trees must be compared.
-    if (m.synced && m.position >= p.store.logStart - 1) {
+    if (m.mode === 'secondary' && m.synced && m.position >= p.store.logStart - 1) {
       m.generation++;
       m.state = 'stream-wals';
       this.pump(s, kind);
@@ -117,6 +204,7 @@ export class ReplicationEngine {
     m.state = 'merkle-diff';
     m.connectionState = 'ready';
     m.syncProgress = undefined;
+    m.retryId = 0;
     const alive = () => gen === m.generation && this.linkUp(s, kind);
     this.host.schedule(() => {
       if (!alive()) return this.evaluate();
@@ -220,7 +308,7 @@ export class ReplicationEngine {
     for (const s of this.host.allClusters()) {
       for (const kind of ['performance', 'dr'] as const) {
         const m = s.mode(kind);
-        if (!this.linkUp(s, kind)) continue;
+        if (!this.connected(s, kind)) continue;
         const p = this.host.cluster(m.upstream as string);
         const rec = p.mode(kind).secondaries.get(m.secondaryId) as PeerRecord;
         const latency = (s.fault('latency')?.ms ?? 0) + (p.fault('latency')?.ms ?? 0);
@@ -265,7 +353,10 @@ export class ReplicationEngine {
   /** After a filter change the secondary re-syncs, which removes newly filtered mounts. */
   refilter(p: Cluster, id: string): void {
     const s = this.secondaryForFilterId(p, id);
-    if (s && s.perf.upstream === p.name && this.linkUp(s, 'performance')) this.startSync(s, 'performance');
+    if (!s || s.perf.upstream !== p.name) return;
+    // Not connected now: the Merkle sync happens when it reconnects.
+    s.perf.synced = false;
+    if (this.connected(s, 'performance')) this.startSync(s, 'performance');
   }
 
   filteredMounts(p: Cluster, filter: PathsFilter | undefined): string[] {
@@ -364,8 +455,9 @@ export class ReplicationEngine {
     const gen = fresh.generation;
     this.host.schedule(() => {
       if (fresh.generation !== gen) return;
-      if (!this.linkUp(s, kind)) { fresh.state = 'idle'; fresh.connectionState = 'transient_failure'; return; }
-      this.startSync(s, kind);
+      // Lost the primary while bootstrapping: idle, retrying until the link is back (evaluate arms it).
+      if (!this.linkUp(s, kind)) this.dropLink(s, kind);
+      else this.startSync(s, kind);
       this.evaluate();
     }, this.delay);
     this.evaluate();
@@ -419,6 +511,7 @@ export class ReplicationEngine {
         if (rec) rec.clusterName = s.name;
       }
       s.perf = perf;
+      if (perf.upstream) this.connectNow(s, 'performance');
     }
     this.evaluate();
     return [WARN.promote];
@@ -445,6 +538,7 @@ export class ReplicationEngine {
       this.evaluate();
       return [WARN.updatePrimary];
     }
+    let repointed = false;
     if (token) {
       const { p, issued } = this.redeem(token, kind, typeof body.primary_api_addr === 'string' ? body.primary_api_addr : undefined, s);
       const pm = p.mode(kind);
@@ -456,6 +550,7 @@ export class ReplicationEngine {
       this.detachFromOldPrimary(s, kind);
       Object.assign(m, { upstream: p.name, secondaryId: issued.id, primaryClusterAddr: pm.primaryClusterAddr || p.clusterAddr,
         knownPrimaryClusterAddrs: [pm.primaryClusterAddr || p.clusterAddr], state: 'idle', connectionState: 'connecting', synced: false });
+      repointed = true;
     } else {
       m.knownPrimaryClusterAddrs = addrs;
       const p = addrs.map((a) => this.findByAddress(a)).find((c) => c && c.mode(kind).mode === 'primary' && c.mode(kind).clusterId === m.clusterId
@@ -465,11 +560,14 @@ export class ReplicationEngine {
         (p.mode(kind).secondaries.get(m.secondaryId) as PeerRecord).clusterName = s.name;
         Object.assign(m, { upstream: p.name, primaryClusterAddr: p.mode(kind).primaryClusterAddr || p.clusterAddr, state: 'idle',
           connectionState: 'connecting', synced: false });
+        repointed = true;
       } else {
         Object.assign(m, { state: 'idle', connectionState: 'connecting' });
       }
     }
     m.generation++;
+    // The new primary is dialled at once rather than after the old link's backoff.
+    if (repointed) this.connectNow(s, kind);
     this.evaluate();
     return [WARN.updatePrimary];
   }
@@ -485,11 +583,17 @@ export class ReplicationEngine {
   recover(c: Cluster): string[] {
     for (const kind of ['performance', 'dr'] as const) {
       const m = c.mode(kind);
-      if (m.mode === 'secondary' && this.linkUp(c, kind)) {
-        m.synced = false;
+      if ((m.mode !== 'secondary' && m.mode !== 'bootstrapping') || !m.upstream) continue;
+      // Restart from a Merkle diff, now if the primary is reachable, else with a fresh retry cycle.
+      m.synced = false;
+      if (this.linkUp(c, kind)) {
         this.startSync(c, kind);
+      } else {
+        if (m.state !== 'idle') this.dropLink(c, kind);
+        this.connectNow(c, kind);
       }
     }
+    this.evaluate();
     return ['Replication recovery started; check sys/replication/status for progress'];
   }
 
@@ -559,7 +663,7 @@ export class ReplicationEngine {
       return { cluster_id: m.clusterId, mode: 'bootstrapping', primary_cluster_addr: m.primaryClusterAddr, secondary_id: m.secondaryId, connection_state: m.connectionState };
     }
     const p = m.upstream ? this.host.cluster(m.upstream) : undefined;
-    const up = this.linkUp(c, kind);
+    const up = this.connected(c, kind);
     const primaries = p ? [{
       api_address: p.address,
       cluster_address: m.primaryClusterAddr || p.clusterAddr,
@@ -614,8 +718,8 @@ export class ReplicationEngine {
     for (const s of this.host.allClusters()) {
       for (const kind of ['performance', 'dr'] as const) {
         const m = s.mode(kind);
-        if (m.mode === 'bootstrapping') return false;
-        if (m.mode !== 'secondary' || !this.linkUp(s, kind)) continue;
+        // A secondary whose primary is reachable is not settled until it has reconnected and caught up.
+        if ((m.mode !== 'secondary' && m.mode !== 'bootstrapping') || !this.linkUp(s, kind)) continue;
         if (m.state !== 'stream-wals') return false;
         if (m.position < this.host.cluster(m.upstream as string).store.wal) return false;
       }
