@@ -69,6 +69,14 @@ export const scenario: Scenario = {
             writeFileSync(ctx.clusters.find((c) => c.name === name)!.tokenFile, `${ctx.sim.cluster(name).mintRootToken()}\n`);
           }
         }
+        // An earlier scenario may have activated the secondaries (which replaces their tokens)
+        // without refreshing the token files: give any file whose token no longer works a fresh one.
+        for (const c of ctx.clusters) {
+          const token = readFileSync(c.tokenFile, 'utf8').trim();
+          const res = await fetch(`${c.address}/v1/auth/token/lookup-self`, { headers: { 'X-Vault-Token': token } });
+          await res.text();
+          if (res.status === 403) writeFileSync(c.tokenFile, `${ctx.sim.cluster(c.name).mintRootToken()}\n`);
+        }
         await vault(ctx, PRIMARY, 'POST', 'sys/policies/acl/app', { policy: 'path "secret/data/app/*" {\n  capabilities = ["read"]\n}\n' });
         await ctx.sim.settle(15_000);
         await ctx.workbench.openViewContainer('Vault Replication');
@@ -96,7 +104,8 @@ export const scenario: Scenario = {
           has: ctx.page.locator('.label-name', { hasText: exact('ACL Policies') }),
         }).first();
         await folder.waitFor({ state: 'visible', timeout: 15_000 });
-        await folder.click();
+        // Expand it unless an earlier step left it open (a click would fold it).
+        if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
         const app = ctx.workbench.treeItem(VIEW, 'app');
         await app.waitFor({ state: 'visible', timeout: 15_000 });
         await app.click();
