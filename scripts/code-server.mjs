@@ -286,6 +286,48 @@ export async function launchBrowser(sb, { viewport = { width: 1440, height: 900 
   return { context, page, close: () => context.close().catch(() => {}) };
 }
 
+/**
+ * One /usr/bin/chromium process for many isolated sessions: `newContext()` gives a fresh context
+ * (its own storage, like a new browser profile) with the standard viewport.
+ */
+export async function launchChromium(sb, { viewport = { width: 1440, height: 900 } } = {}) {
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    throw new Error('playwright-core is not installed: run `npm ci` in the project first.');
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, HOME: sb.home, XDG_CONFIG_HOME: sb.xdgConfig, XDG_CACHE_HOME: sb.xdgCache, TMPDIR: sb.tmp },
+  });
+  return {
+    browser,
+    newContext: () => browser.newContext({ viewport }),
+    close: () => browser.close().catch(() => {}),
+  };
+}
+
+/**
+ * Lets this process load the project's TypeScript (scenarios, the simulator, src/ modules they
+ * import, including lazy `import()`s inside them) as `node --import tsx` would; returns a require
+ * for .ts files. (tsx's scoped tsImport() does not cover dynamic imports made by loaded modules.)
+ */
+let requireTs;
+export async function typeScriptRequire() {
+  if (!requireTs) {
+    const [{ register: registerCjs }, { register: registerEsm }, { createRequire }] = await Promise.all([
+      import('tsx/cjs/api'), import('tsx/esm/api'), import('node:module'),
+    ]);
+    registerCjs();
+    registerEsm();
+    requireTs = createRequire(import.meta.url);
+  }
+  return requireTs;
+}
+
 /** Milliseconds → `12.3 s`. */
 export function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;

@@ -11,10 +11,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { ensureTestVscode } from './install-test-vscode.mjs';
-import { freePort, installExtension, launchBrowser, makeSandbox, packageVsix, projectRoot, startCodeServer } from './code-server.mjs';
+import { freePort, installExtension, launchBrowser, makeSandbox, packageVsix, projectRoot, startCodeServer, typeScriptRequire } from './code-server.mjs';
 
 const argv = process.argv.slice(2);
 const check = argv.includes('--check');
@@ -79,7 +77,7 @@ async function main() {
   const b = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs')], { cwd: projectRoot, stdio: 'inherit' });
   if (b.status !== 0) throw new Error('building the extension (scripts/build.mjs) failed');
 
-  const { startSimulator } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'vault-sim', 'index.ts')).href, import.meta.url);
+  const { startSimulator } = (await typeScriptRequire())(join(projectRoot, 'test', 'vault-sim', 'index.ts'));
   const sim = await startSimulator({ topology: 'seed' });
   const stopSim = () => sim.stop().catch(() => {});
   const clusters = writeWorkspace(sim);
@@ -118,7 +116,7 @@ async function main() {
     const browser = await launchBrowser(sb);
     try {
       const { page } = browser;
-      const { Workbench, pollUntil } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'e2e', 'workbench.ts')).href, import.meta.url);
+      const { Workbench, pollUntil } = (await typeScriptRequire())(join(projectRoot, 'test', 'e2e', 'workbench.ts'));
       const workbench = new Workbench(page);
       await page.goto(url);
       await workbench.waitReady();

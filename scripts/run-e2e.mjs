@@ -9,10 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { ensureTestVscode } from './install-test-vscode.mjs';
-import { installExtension, launchBrowser, packageVsix, projectRoot, runSandbox, seconds, startCodeServer } from './code-server.mjs';
+import { installExtension, launchChromium, packageVsix, projectRoot, runSandbox, seconds, startCodeServer, typeScriptRequire } from './code-server.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -32,8 +30,8 @@ async function loadScenarios() {
   const files = readdirSync(scenarioDir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
   const out = [];
   for (const f of files) {
-    const mod = await tsImport(pathToFileURL(join(scenarioDir, f)).href, import.meta.url);
-    const scenario = mod.scenario ?? mod.default?.scenario;
+    const mod = (await typeScriptRequire())(join(scenarioDir, f));
+    const scenario = mod.scenario;
     if (!scenario || !Array.isArray(scenario.steps)) throw new Error(`${f} does not export \`scenario: Scenario\` (see test/e2e/types.ts)`);
     if (scenarioFilter && !scenario.name.includes(scenarioFilter) && !f.includes(scenarioFilter)) continue;
     out.push({ file: f, ...scenario });
@@ -44,6 +42,49 @@ async function loadScenarios() {
 
 function slug(s) {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+/**
+ * A clean slate for one scenario on the shared code-server and Chromium: a new simulator (seed
+ * topology, unconfigured), a new workspace whose settings define its three clusters (each token
+ * in a 0600 file, never in settings) and a new browser context (fresh storage, so no login or
+ * secret carries over), opened on a laid-out workbench. Scenarios by different authors cannot
+ * leave state behind for each other.
+ */
+async function openScenario(n, { runDir, server, chromium, startSimulator, Workbench }) {
+  const dir = join(runDir, `scenario-${n}`);
+  const sim = await startSimulator({ topology: 'seed', streamDelayMs: 150 });
+  let context;
+  try {
+    const workspace = join(dir, 'workspace');
+    const tokenDir = join(dir, 'tokens');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
+    const clusters = sim.clusters.map((c) => {
+      const tokenFile = join(tokenDir, `${c.name}.token`);
+      writeFileSync(tokenFile, `${c.rootToken}\n`, { mode: 0o600 });
+      chmodSync(tokenFile, 0o600);
+      return { name: c.name, address: c.address, tokenFile };
+    });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+      'vaultReplication.clusters': clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'tokenFile', path: c.tokenFile } })),
+    }, null, 2) + '\n');
+    writeFileSync(join(workspace, 'README.md'), '# Vault replication e2e workspace\n\nClusters are defined in .vscode/settings.json.\n');
+
+    context = await chromium.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => { if (verbose) console.error(`[pageerror] ${e.message}`); });
+    if (verbose) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    const workbench = new Workbench(page);
+    await workbench.waitReady();
+    const ctx = { page, workbench, sim, clusters, workspace, serverUrl: server.url, screenshot: undefined };
+    return { ctx, close: async () => { await context.close().catch(() => {}); await sim.stop(); } };
+  } catch (e) {
+    await context?.close().catch(() => {});
+    await sim.stop();
+    throw e;
+  }
 }
 
 async function main() {
@@ -69,8 +110,9 @@ async function main() {
   installExtension(sb, vsix);
   lap('install', t);
 
-  const { Workbench } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'e2e', 'workbench.ts')).href, import.meta.url);
-  const { startSimulator } = await tsImport(pathToFileURL(join(projectRoot, 'test', 'vault-sim', 'index.ts')).href, import.meta.url);
+  const requireTs = await typeScriptRequire();
+  const { Workbench } = requireTs(join(projectRoot, 'test', 'e2e', 'workbench.ts'));
+  const { startSimulator } = requireTs(join(projectRoot, 'test', 'vault-sim', 'index.ts'));
   const scenarios = await loadScenarios();
 
   // Screenshots go to the run's folder first and replace test-results/screenshots at the end.
@@ -78,82 +120,67 @@ async function main() {
   mkdirSync(runShots, { recursive: true });
   let shotNo = 0;
 
-  let sim, server, browser;
+  let server, chromium;
   const results = [];
   try {
     t = Date.now();
-    sim = await startSimulator({ topology: 'seed', streamDelayMs: 150 });
-    // The workspace a user would have: clusters in settings, each token in its own 0600 file.
-    const workspace = join(runDir, 'workspace');
-    const tokenDir = join(runDir, 'tokens');
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
-    const clusters = sim.clusters.map((c) => {
-      const tokenFile = join(tokenDir, `${c.name}.token`);
-      writeFileSync(tokenFile, `${c.rootToken}\n`, { mode: 0o600 });
-      chmodSync(tokenFile, 0o600);
-      return { name: c.name, address: c.address, tokenFile };
-    });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
-      'vaultReplication.clusters': clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'tokenFile', path: c.tokenFile } })),
-    }, null, 2) + '\n');
-    writeFileSync(join(workspace, 'README.md'), '# Vault replication e2e workspace\n\nClusters are defined in .vscode/settings.json.\n');
-    lap('simulator', t);
-
-    t = Date.now();
-    server = await startCodeServer({ sandbox: sb, workspace, echo: verbose });
-    browser = await launchBrowser(sb);
-    const { page } = browser;
-    page.on('pageerror', (e) => { if (verbose) console.error(`[pageerror] ${e.message}`); });
-    if (verbose) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    const workbench = new Workbench(page);
-    await workbench.waitReady(); // every scenario, even when run alone, starts on a laid-out workbench
+    // code-server starts on an empty folder; each scenario opens its own workspace.
+    const idle = join(runDir, 'idle');
+    mkdirSync(idle, { recursive: true });
+    server = await startCodeServer({ sandbox: sb, workspace: idle, echo: verbose });
+    chromium = await launchChromium(sb);
     lap('start', t);
 
-    const ctx = {
-      page, workbench, sim, clusters, workspace, serverUrl: server.url,
-      async screenshot(name) {
+    t = Date.now();
+    for (const [index, scenario] of scenarios.entries()) {
+      console.log(`\n[e2e] scenario "${scenario.name}" (${scenario.file})`);
+      let setup;
+      try {
+        setup = await openScenario(index + 1, { runDir, server, chromium, startSimulator, Workbench });
+      } catch (e) {
+        const message = `could not set the scenario up: ${e instanceof Error ? e.message : String(e)}`;
+        console.log(`  ✘ ${message}`);
+        for (const step of scenario.steps) results.push({ scenario: scenario.name, step: step.name, state: 'failed', message });
+        continue;
+      }
+      const { ctx, close } = setup;
+      ctx.screenshot = async (name) => {
         shotNo += 1;
         const file = `${String(shotNo).padStart(2, '0')}-${slug(name)}.png`;
-        await page.screenshot({ path: join(runShots, file) });
+        await ctx.page.screenshot({ path: join(runShots, file) });
         return join(screenshotDir, file);
-      },
-    };
-
-    t = Date.now();
-    for (const scenario of scenarios) {
-      console.log(`\n[e2e] scenario "${scenario.name}" (${scenario.file})`);
+      };
       let broken;
-      for (const step of scenario.steps) {
-        if (broken) {
-          results.push({ scenario: scenario.name, step: step.name, state: 'skipped' });
-          console.log(`  - skipped: ${step.name}`);
-          continue;
+      try {
+        for (const step of scenario.steps) {
+          if (broken) {
+            results.push({ scenario: scenario.name, step: step.name, state: 'skipped' });
+            console.log(`  - skipped: ${step.name}`);
+            continue;
+          }
+          const st = Date.now();
+          try {
+            await step.run(ctx);
+            results.push({ scenario: scenario.name, step: step.name, state: 'passed', ms: Date.now() - st });
+            console.log(`  ✔ ${step.name} (${Date.now() - st} ms)`);
+          } catch (e) {
+            const message = e instanceof Error ? e.message : String(e);
+            let shot = '';
+            try { shot = await ctx.screenshot(`FAILED-${step.name}`); } catch { /* page gone */ }
+            results.push({ scenario: scenario.name, step: step.name, state: 'failed', message });
+            console.log(`  ✘ ${step.name}\n    step "${step.name}" of scenario "${scenario.name}" failed: ${message}${shot ? `\n    screenshot: ${shot}` : ''}`);
+            if (verbose && e instanceof Error && e.stack) console.log(e.stack);
+            broken = step.name;
+          }
         }
-        const st = Date.now();
-        try {
-          await step.run(ctx);
-          results.push({ scenario: scenario.name, step: step.name, state: 'passed', ms: Date.now() - st });
-          console.log(`  ✔ ${step.name} (${Date.now() - st} ms)`);
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          let shot = '';
-          try { shot = await ctx.screenshot(`FAILED-${step.name}`); } catch { /* page gone */ }
-          results.push({ scenario: scenario.name, step: step.name, state: 'failed', message });
-          console.log(`  ✘ ${step.name}\n    step "${step.name}" of scenario "${scenario.name}" failed: ${message}${shot ? `\n    screenshot: ${shot}` : ''}`);
-          if (verbose && e instanceof Error && e.stack) console.log(e.stack);
-          broken = step.name;
-        }
+      } finally {
+        await close();
       }
-      // Leave no palette or menu open for the next scenario.
-      await page.keyboard.press('Escape').catch(() => {});
     }
     lap('scenarios', t);
   } finally {
-    await browser?.close();
+    await chromium?.close();
     await server?.stop();
-    await sim?.stop();
     rmSync(screenshotDir, { recursive: true, force: true });
     mkdirSync(join(screenshotDir, '..'), { recursive: true });
     renameSync(runShots, screenshotDir);

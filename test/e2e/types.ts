@@ -1,6 +1,9 @@
 // Contract between the e2e driver (scripts/run-e2e.mjs) and the scenario files in scenarios/.
-// A scenario is an ordered list of steps run against one shared code-server + browser session;
-// scenarios run in file-name order (`scenarios/NN-name.ts`), each exporting `scenario`.
+// A scenario is an ordered list of steps; a failed step skips the rest of its scenario. Scenarios
+// run in file-name order (`scenarios/NN-name.ts`), each exporting `scenario`, on one code-server
+// and one Chromium, but each from a clean slate: its own simulator (seed topology, unconfigured,
+// root tokens in the token files), its own workspace and a fresh browser context (no login or
+// secret carried over). Nothing a scenario does can break the next one.
 import type { Page } from 'playwright-core';
 import type { Simulator } from '../vault-sim/index.js';
 import type { Workbench } from './workbench.js';
