@@ -60,7 +60,7 @@ export const INTERVAL_CHOICES_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
 /** How long a change stays highlighted before it fades. */
 export const HIGHLIGHT_MS = 8_000;
 /** Messages kept for tests (api.panels). */
-const POSTED_KEPT = 50;
+const POSTED_KEPT = 20;
 
 /** Read-only view of a panel for integration tests (`api.panels`). */
 export interface StatusPanelProbe {
