@@ -4,16 +4,14 @@
 // secondaries). Every wait is bounded.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator, type Simulator } from '../vault-sim/index.js';
-import { Emitter } from '../../src/clusters/emitter.js';
-import { ClusterRegistry, type ClusterSettingsStore } from '../../src/clusters/registry.js';
-import { ClusterSecrets } from '../../src/clusters/secrets.js';
-import { Poller } from '../../src/clusters/poller.js';
+import type { Simulator } from '../vault-sim/index.js';
+import type { ClusterRegistry } from '../../src/clusters/registry.js';
+import type { Poller } from '../../src/clusters/poller.js';
 import { PropagationService, type PropagationUpdate } from '../../src/clusters/propagation.js';
-import { Log, type LogSink } from '../../src/log.js';
 import { PolicyStore, PolicyFsError, type ClusterWriteRole } from '../../src/policies/store.js';
 import { collectAndVerify, type VerifySources } from '../../src/verify/collect.js';
 import { VaultClient } from '../../src/vault/client.js';
+import { startFlowBed, type FlowBed } from './flows-env.js';
 
 const PRIMARY = 'us-east-2';
 const SECONDARIES = ['us-east', 'eu-west'];
@@ -34,26 +32,8 @@ async function waitFor<T>(what: string, check: () => T | undefined | false | Pro
   }
 }
 
-function memorySettings(value: unknown[]): ClusterSettingsStore {
-  const changed = new Emitter<void>();
-  let v = value;
-  return { read: () => v, write: async (n) => { v = n; changed.fire(undefined); }, onDidChange: (l) => changed.event(l) };
-}
-
-function memorySecrets() {
-  const map = new Map<string, string>();
-  const changed = new Emitter<{ key: string }>();
-  return {
-    get: async (k: string) => map.get(k),
-    store: async (k: string, val: string) => { map.set(k, val); changed.fire({ key: k }); },
-    delete: async (k: string) => { map.delete(k); changed.fire({ key: k }); },
-    onDidChange: changed.event,
-  };
-}
-
-const quietSink: LogSink = { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, show: () => {}, dispose: () => {} };
-
 describe('policies, propagation and verification against the simulator', { timeout: 120_000 }, () => {
+  let bed: FlowBed;
   let sim: Simulator;
   let registry: ClusterRegistry;
   let poller: Poller;
@@ -63,7 +43,8 @@ describe('policies, propagation and verification against the simulator', { timeo
   const admin = new Map<string, VaultClient>();
 
   before(async () => {
-    sim = await startSimulator({ topology: 'seed', streamDelayMs: 40, heartbeatIntervalMs: 50 });
+    bed = await startFlowBed({ streamDelayMs: 40, heartbeatIntervalMs: 50 });
+    ({ sim, registry, poller } = bed);
     const p = rootClient(sim, PRIMARY);
     await p.performance.enablePrimary();
     for (const s of SECONDARIES) {
@@ -80,15 +61,7 @@ describe('policies, propagation and verification against the simulator', { timeo
     // Activation wiped the secondaries: their old root tokens are gone.
     for (const s of SECONDARIES) sim.cluster(s).mintRootToken();
     for (const c of sim.clusters) admin.set(c.name, rootClient(sim, c.name));
-
-    registry = new ClusterRegistry({
-      settings: memorySettings(sim.clusters.map((c) => ({ name: c.name, address: c.address }))),
-      secrets: new ClusterSecrets(memorySecrets()),
-      log: new Log(quietSink),
-    });
-    await registry.restore();
-    for (const c of sim.clusters) await registry.logIn(c.name, { method: 'token', token: c.rootToken });
-    poller = new Poller(registry, { intervalMs: 60_000 });
+    for (const c of sim.clusters) await bed.logInRoot(c.name);
     await poller.refresh();
     propagation = new PropagationService(poller, { timeoutMs: () => 1500, fastPollIntervalMs: 50, lateWatchMs: 5000 });
     const role = (n: string): ClusterWriteRole | undefined => {
@@ -111,10 +84,8 @@ describe('policies, propagation and verification against the simulator', { timeo
   after(async () => {
     sim?.heal();
     propagation?.dispose();
-    poller?.dispose();
-    registry?.dispose();
     await Promise.all([...admin.values()].map((c) => c.close()));
-    await sim?.stop();
+    await bed?.close();
   });
 
   it('saves a policy on the primary and follows it to both secondaries, with times', async () => {
