@@ -45,19 +45,21 @@ describe('policies, propagation and verification against the simulator', { timeo
   before(async () => {
     bed = await startFlowBed({ streamDelayMs: 40, heartbeatIntervalMs: 50 });
     ({ sim, registry, poller } = bed);
-    const p = rootClient(sim, PRIMARY);
-    await p.performance.enablePrimary();
-    for (const s of SECONDARIES) {
-      const token = await p.performance.secondaryToken({ id: s });
-      await rootClient(sim, s).performance.enableSecondary({ token: token.token });
-    }
-    await waitFor('both secondaries streaming', async () => {
+    const setup = new Map(sim.clusters.map((c) => [c.name, rootClient(sim, c.name)] as const));
+    try {
+      const p = setup.get(PRIMARY) as VaultClient;
+      await p.performance.enablePrimary();
       for (const s of SECONDARIES) {
-        const st = await rootClient(sim, s).performanceStatus();
-        if (st.state !== 'stream-wals') return false;
+        const token = await p.performance.secondaryToken({ id: s });
+        await setup.get(s)?.performance.enableSecondary({ token: token.token });
       }
-      return true;
-    });
+      await waitFor('both secondaries streaming', async () => {
+        for (const s of SECONDARIES) if ((await setup.get(s)?.performanceStatus())?.state !== 'stream-wals') return false;
+        return true;
+      });
+    } finally {
+      await Promise.all([...setup.values()].map((c) => c.close()));
+    }
     // Activation wiped the secondaries: their old root tokens are gone.
     for (const s of SECONDARIES) sim.cluster(s).mintRootToken();
     for (const c of sim.clusters) admin.set(c.name, rootClient(sim, c.name));
