@@ -249,7 +249,8 @@ export class Cluster implements SimCluster {
   private modeSnapshot(m: ModeState): ModeSnapshot {
     return {
       mode: m.mode, clusterId: m.clusterId || undefined, state: m.mode === 'disabled' ? undefined : m.state,
-      connectionState: m.mode === 'secondary' || m.mode === 'bootstrapping' ? m.connectionState : undefined, primaryName: m.upstream,
+      connectionState: m.mode === 'secondary' || m.mode === 'bootstrapping' ? m.connectionState : undefined,
+      failedConnectAttempts: m.mode === 'secondary' || m.mode === 'bootstrapping' ? m.retryAttempt : undefined, primaryName: m.upstream,
       knownSecondaries: [...m.secondaries.keys()], lastRemoteWal: m.lastRemoteWal,
       merkleRoot: m.kind === 'performance' ? this.store.perfMerkleRoot() : this.store.drMerkleRoot(),
     };

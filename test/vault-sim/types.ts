@@ -55,6 +55,8 @@ export interface ModeSnapshot {
   clusterId?: string;
   state?: string;
   connectionState?: string;
+  /** Secondaries: failed attempts to reach the primary since the link was last up (0 while connected). */
+  failedConnectAttempts?: number;
   /** Name of the simulated cluster this secondary replicates from. */
   primaryName?: string;
   /** Activation-token ids of the secondaries of this primary. */
