@@ -38,6 +38,18 @@ export class Workbench {
     await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
   }
 
+  /**
+   * Reloads the window the way a user does ("Developer: Reload Window"): VS Code shuts the old
+   * window down in order, saving its editors and webview state, before the page reloads. A bare
+   * `page.reload()` races that save in VS Code for the Web, so restored editors may be missing.
+   */
+  async reloadWindow(timeoutMs = 30_000): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame(), timeout: timeoutMs });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.waitReady(timeoutMs);
+  }
+
   /** The activity-bar entry whose accessible name starts with `title` (e.g. "Vault Replication"). */
   activityItem(title: string): Locator {
     return this.page.locator(`.part.activitybar a.action-label[aria-label^="${cssString(title)}"]`).first();
