@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PanelChange, PanelUpdate } from '../../../src/panel/protocol.js';
+import type { StatusPanelProbe } from '../../../src/panel/statusPanel.js';
 import { EXTENSION_ID, clearClusters, getApi, hasCommand, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
 import { logInAgain, run, setUpClusters, type FlowTaps } from './flows-setup.js';
 
@@ -32,16 +33,22 @@ describe('status panel (seed topology)', function () {
   let taps: FlowTaps;
   const seen: PanelUpdate[] = [];
 
+  /** The us-east-2 panel; fails plainly (not with a TypeError) when an earlier step did not open it. */
+  function openPanel(): StatusPanelProbe {
+    const panel = api.panels.get(PRIMARY);
+    assert.ok(panel, `the ${PRIMARY} panel is open`);
+    return panel;
+  }
+
   /** Waits for an update of the us-east-2 panel matching `pred` (among those seen since `from`). */
   async function waitForUpdate(what: string, pred: (u: PanelUpdate) => boolean, timeoutMs = 15_000): Promise<PanelUpdate> {
-    const panel = api.panels.get(PRIMARY);
-    assert.ok(panel, 'the panel is open');
+    const panel = openPanel();
     return waitUntil(what, () => panel.posted.filter((m) => m.type === 'update').map((m) => (m as { update: PanelUpdate }).update).find((u) => !seen.includes(u) && pred(u)), { timeoutMs });
   }
 
   /** The webview applied the update with `seq` and reported live highlight marks. */
   async function waitApplied(seq: number): Promise<{ marks: number; changes: number }> {
-    const panel = api.panels.get(PRIMARY)!;
+    const panel = openPanel();
     return waitUntil(`the webview to apply update ${seq}`, () => (panel.applied && panel.applied.seq >= seq ? panel.applied : undefined), { timeoutMs: 10_000 });
   }
 
@@ -53,6 +60,8 @@ describe('status panel (seed topology)', function () {
   });
 
   after(async () => {
+    // A picker left open by a failed step would wait for input through the suites that follow.
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const name of api.registry.names()) await api.registry.logOut(name);
     await clearClusters();
@@ -69,8 +78,12 @@ describe('status panel (seed topology)', function () {
     assert.equal(pkg.contributes.menus['view/item/context'].find((m) => m.command === 'vaultReplication.showStatus')?.when, 'view == vaultReplication.clusters && viewItem =~ /^cluster/');
     assert.ok(pkg.activationEvents.includes('onWebviewPanel:vaultReplication.status'));
 
-    // From the tree: the argument is the cluster node.
-    const node = api.explorer.rootNodes().find((n) => n.clusterName === PRIMARY);
+    // From the tree: the argument is the cluster node. rootNodes() is what the tree last rendered;
+    // the render after setUpClusters' logins is asynchronous (debounced, then the workbench asks
+    // for the children), so wait for the node: read too early, it is undefined (the previous
+    // suite logged out and left an empty tree), and showStatus(undefined) is the palette path,
+    // a cluster picker that would wait for a user forever.
+    const node = await waitUntil(`the ${PRIMARY} node in the Clusters view`, () => api.explorer.rootNodes().find((n) => n.clusterName === PRIMARY), { timeoutMs: 15_000 });
     await vscode.commands.executeCommand('vaultReplication.showStatus', node);
     const panel = await waitUntil('the us-east-2 panel ready', () => (api.panels.get(PRIMARY)?.ready ? api.panels.get(PRIMARY) : undefined), { timeoutMs: 15_000 });
     await vscode.commands.executeCommand('vaultReplication.showStatus', PRIMARY);
@@ -108,9 +121,9 @@ describe('status panel (seed topology)', function () {
     assert.ok(appeared.history.length > 0);
     await waitApplied(appeared.snapshot.seq);
     // Connected: either it appeared connected, or its connection_status changes to connected.
-    const row = () => api.panels.get(PRIMARY)!.state().snapshot?.summary.modes.find((m) => m.type === 'performance')?.peers.find((p) => p.key === 'us-east');
+    const row = () => openPanel().state().snapshot?.summary.modes.find((m) => m.type === 'performance')?.peers.find((p) => p.key === 'us-east');
     await waitUntil('us-east connected in the panel', () => row()?.connectionStatus.value === 'connected', { timeoutMs: 15_000 });
-    const history = api.panels.get(PRIMARY)!.history();
+    const history = openPanel().history();
     assert.ok(
       history.some((h) => (h.change.path.map(segText).join('.') === 'performance.secondaries.{us-east}.connection_status' && h.change.after === 'connected') || (h.change.kind === 'added' && JSON.stringify(h.change.after ?? '').includes('"connection_status":"connected"'))),
       'the history records us-east connected',
@@ -140,7 +153,7 @@ describe('status panel (seed topology)', function () {
   });
 
   it('pause holds updates back; resume delivers what changed meanwhile; the interval control sets the poll interval', async () => {
-    const panel = api.panels.get(PRIMARY)!;
+    const panel = openPanel();
     await panel.command({ type: 'pause' });
     assert.equal(panel.paused, true);
     const postedBefore = panel.posted.filter((m) => m.type === 'update').length;
@@ -165,7 +178,7 @@ describe('status panel (seed topology)', function () {
   });
 
   it('compare with us-east: in sync once the secondary has caught up', async () => {
-    const panel = api.panels.get(PRIMARY)!;
+    const panel = openPanel();
     await panel.command({ type: 'compareWith', cluster: 'us-east' });
     const inSync = await waitUntil(
       'us-east in sync with us-east-2',
@@ -183,7 +196,7 @@ describe('status panel (seed topology)', function () {
   });
 
   it('Copy JSON puts the status on the clipboard; Open log shows the output channel', async () => {
-    const panel = api.panels.get(PRIMARY)!;
+    const panel = openPanel();
     await panel.command({ type: 'copyJson' });
     const text = await vscode.env.clipboard.readText();
     const copied = JSON.parse(text) as { performance: { mode: string } };
