@@ -73,6 +73,7 @@ async function openScenario(n, { runDir, server, chromium, startSimulator, Workb
 
     context = await chromium.newContext();
     const page = await context.newPage();
+    await page.bringToFront(); // a focused window: VS Code shows hovers and some UI only then
     page.on('pageerror', (e) => { if (verbose) console.error(`[pageerror] ${e.message}`); });
     if (verbose) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
