@@ -195,8 +195,8 @@ export const scenario: Scenario = {
     {
       name: 'after a window reload the panel comes back on us-east-2 (serializer) and keeps refreshing',
       async run(ctx) {
-        await ctx.page.reload();
-        await ctx.workbench.waitReady();
+        // Developer: Reload Window saves editors and webview state first; page.reload() races that save.
+        await ctx.workbench.reloadWindow();
         await ctx.workbench.waitForTab(`Replication: ${PRIMARY}`, 30_000);
         await ctx.workbench.waitForWebviewText('Performance replication', 30_000);
         const wv = ctx.workbench.webview();
