@@ -104,10 +104,14 @@ export const scenario: Scenario = {
           has: ctx.page.locator('.label-name', { hasText: exact('ACL Policies') }),
         }).first();
         await folder.waitFor({ state: 'visible', timeout: 15_000 });
-        // Expand it unless an earlier step left it open (a click would fold it).
-        if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+        // Expand it unless it is open already (a click would fold it). A click that lands while a
+        // poll re-renders the tree can be lost, so check and retry until "app" shows.
         const app = ctx.workbench.treeItem(VIEW, 'app');
-        await app.waitFor({ state: 'visible', timeout: 15_000 });
+        await pollUntil('"app" under the expanded ACL Policies folder', async () => {
+          if (await app.isVisible()) return true;
+          if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+          return undefined;
+        }, { timeoutMs: 20_000, intervalMs: 1_000 });
         await app.click();
         await ctx.workbench.waitForTab('app.hcl', 15_000);
         await ctx.workbench.waitForTab(`Replication: ${PRIMARY}`, 15_000);
