@@ -108,6 +108,8 @@ export class Poller implements Disposable {
   /** Something that shows cluster status became visible or hidden (`source`: "explorer", "panel", …). */
   setVisible(source: string, visible: boolean): void {
     const wasActive = this.active;
+    // A status panel showing counts as the view showing: token-file clusters log in by themselves.
+    if (visible && !this.disposed) void this.registry.logInFromTokenFiles();
     if (visible) this.visibleSources.add(source);
     else this.visibleSources.delete(source);
     if (this.active === wasActive || this.disposed) return;

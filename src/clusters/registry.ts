@@ -141,6 +141,10 @@ export class ClusterRegistry implements Disposable {
   private disposed = false;
   private readonly now: () => number;
   private readonly tokenCheckIntervalMs: number;
+  /** Clusters the user logged out of in this session: their token file is not read again by itself. */
+  private readonly loggedOutByUser = new Set<string>();
+  /** The definition (JSON) each token-file cluster last logged in from by itself: one attempt per definition. */
+  private readonly autoLoginTried = new Map<string, string>();
 
   /** Fires when definitions change (added, edited, removed) or a login changes (here or in another window). */
   readonly onDidChange: Event<RegistryChange> = this.changeEmitter.event;
@@ -267,6 +271,8 @@ export class ClusterRegistry implements Disposable {
         this.closeClient(old);
         this.opts.log.forgetSecret(old.token?.token);
         old.generation++;
+        this.autoLoginTried.delete(name);
+        this.loggedOutByUser.delete(name);
         changed.push(name);
       }
     }
@@ -433,10 +439,35 @@ export class ClusterRegistry implements Disposable {
       throw new Error(`${name}: the cluster changed during login; try again.`);
     }
     this.setToken(state, record, unverified);
+    this.loggedOutByUser.delete(name);
     await this.opts.secrets.storeToken(name, record);
     this.opts.log.info(`${name}: logged in with ${def.auth.method}${record.ttl ? `, token TTL ${record.ttl}s${record.renewable ? ', renewable' : ''}` : ''}`);
     this.fire({ kind: 'login', names: [name] });
     return this.loginInfo(name);
+  }
+
+  /**
+   * Logs in every logged-out token-file cluster from its file, as the vault CLI reads
+   * `~/.vault-token` (or an Agent sink) without asking. Called when something that shows clusters
+   * becomes visible, never at activation. Skips clusters the user logged out of in this session,
+   * and tries each definition once (an edit tries again). Failures are logged, never thrown.
+   */
+  async logInFromTokenFiles(): Promise<void> {
+    await this.ready();
+    const attempts: Promise<void>[] = [];
+    for (const [name, state] of this.states) {
+      const def = state.def;
+      if (def.auth.method !== 'tokenFile' || state.login !== 'logged-out' || this.loggedOutByUser.has(name)) continue;
+      const key = JSON.stringify(def);
+      if (this.autoLoginTried.get(name) === key) continue;
+      this.autoLoginTried.set(name, key);
+      const file = expandHome(def.auth.path ?? DEFAULT_TOKEN_FILE, this.opts.homeDir ?? homedir());
+      attempts.push(this.logIn(name, { method: 'tokenFile' }).then(
+        () => undefined,
+        (e: unknown) => this.opts.log.warn(`${name}: automatic login from token file "${file}" failed: ${e instanceof Error ? e.message : String(e)}`),
+      ));
+    }
+    await Promise.all(attempts);
   }
 
   /** Whether an AppRole secret id is stored for the cluster (the value itself never leaves the registry). */
@@ -448,6 +479,7 @@ export class ClusterRegistry implements Disposable {
   async logOut(name: string): Promise<void> {
     const state = this.require(name);
     state.generation++;
+    this.loggedOutByUser.add(name);
     this.dropToken(state, 'logged-out');
     this.fire({ kind: 'login', names: [name] });
     await this.opts.secrets.deleteAll(name);

@@ -136,6 +136,8 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
 
   /** Polls run while the tree shows clusters (or the status panel asks for them separately). */
   private updateVisibility(): void {
+    // Token-file clusters log in by themselves once the view shows (not at activation: no network then).
+    if (this.treeView.visible && this.ready) void this.registry.logInFromTokenFiles();
     const showing = this.treeView.visible && this.ready && this.registry.loggedInCount() > 0;
     this.poller.setVisible('explorer', showing);
     this.updateStatusBar();

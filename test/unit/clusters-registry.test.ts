@@ -215,6 +215,62 @@ describe('ClusterRegistry and Poller against the simulator', () => {
     }
   });
 
+  it('logs token-file clusters in by themselves, except after an explicit logout', async () => {
+    const file = join(dir, 'auto.token');
+    writeFileSync(file, `${sim.cluster('us-east').rootToken}\n`);
+    const { registry, lines } = setup([
+      { name: 'auto', address: sim.cluster('us-east').address, auth: { method: 'tokenFile', path: file } },
+      { name: 'typed', address: sim.cluster('us-east').address },
+    ]);
+    try {
+      await registry.restore();
+      assert.equal(registry.loginState('auto'), 'logged-out', 'nothing logs in before something shows the clusters');
+      await registry.logInFromTokenFiles();
+      assert.equal(registry.loginState('auto'), 'logged-in');
+      assert.equal(registry.loginState('typed'), 'logged-out', 'only token-file clusters log in by themselves');
+
+      await registry.logOut('auto');
+      await registry.logInFromTokenFiles();
+      assert.equal(registry.loginState('auto'), 'logged-out', 'an explicit logout sticks for the session');
+
+      await registry.logIn('auto', { method: 'tokenFile' });
+      await registry.logOut('auto');
+      await registry.logInFromTokenFiles();
+      assert.equal(registry.loginState('auto'), 'logged-out', 'still logged out after log in + log out again');
+      assert.ok(!lines.some((l) => l.includes(sim.cluster('us-east').rootToken)), 'the token is never logged');
+    } finally {
+      registry.dispose();
+    }
+  });
+
+  it('warns once about a missing token file and tries again only after the definition changes', async () => {
+    const missing = join(dir, 'missing.token');
+    const { registry, lines } = setup([
+      { name: 'nofile', address: sim.cluster('eu-west').address, auth: { method: 'tokenFile', path: missing } },
+    ]);
+    const warnings = () => lines.filter((l) => l.includes('nofile') && l.includes(missing) && /automatic login/.test(l));
+    try {
+      await registry.restore();
+      await registry.logInFromTokenFiles();
+      assert.equal(registry.loginState('nofile'), 'logged-out');
+      assert.equal(warnings().length, 1, 'the failure names the cluster and the file');
+      await registry.logInFromTokenFiles();
+      await registry.logInFromTokenFiles();
+      assert.equal(warnings().length, 1, 'not retried while the definition is the same');
+
+      writeFileSync(missing, sim.cluster('eu-west').rootToken);
+      await registry.logInFromTokenFiles();
+      assert.equal(registry.loginState('nofile'), 'logged-out', 'the same definition is not tried again');
+      const moved = join(dir, 'moved.token');
+      writeFileSync(moved, sim.cluster('eu-west').rootToken);
+      await registry.update('nofile', { name: 'nofile', address: sim.cluster('eu-west').address, auth: { method: 'tokenFile', path: moved } });
+      await registry.logInFromTokenFiles();
+      assert.equal(registry.loginState('nofile'), 'logged-in', 'an edited definition is tried again');
+    } finally {
+      registry.dispose();
+    }
+  });
+
   it('polls every cluster, links secondaries to their clusters with WAL lag, and isolates a cluster that goes down', async () => {
     const names = ['us-east-2', 'us-east', 'eu-west'];
     const { registry } = setup(names.map((n) => ({ name: n, address: sim.cluster(n).address })));

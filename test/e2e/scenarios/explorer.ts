@@ -81,11 +81,17 @@ export const scenario: Scenario = {
         await ctx.workbench.viewPane(VIEW).waitFor({ state: 'visible', timeout: 10_000 });
         // The view shows either the clusters or the "log in" welcome once the extension is ready.
         await pollUntil('the Clusters view to be ready', async () => (await rows(ctx)).length > 0 || /Log In/.test(await ctx.workbench.viewText(VIEW)));
-        for (const c of ctx.clusters) {
+        // Token-file clusters log in by themselves once the view shows (the file is the credential).
+        await pollUntil('every cluster logged in from its token file', async () => {
           const all = await rows(ctx);
-          const row = all.find((r) => rowName(r) === c.name);
-          if (row === undefined || /logged out|log in again/.test(row)) await logIn(ctx, c.name);
-        }
+          return ctx.clusters.every((c) => all.some((r) => rowName(r) === c.name && !/logged out|log in again/.test(r)));
+        }, { timeoutMs: 15_000 });
+        // An explicit Log Out sticks; Log In from the palette brings the cluster back.
+        const first = ctx.clusters[0]!.name;
+        await startCommand(ctx, 'Vault Replication: Log Out');
+        await pick(ctx, first);
+        await pollUntil(`${first} logged out`, async () => (await rows(ctx)).some((r) => rowName(r) === first && /logged out/.test(r)));
+        await logIn(ctx, first);
         const all = await rows(ctx);
         for (const c of ctx.clusters) assert.ok(all.some((r) => rowName(r) === c.name && !/logged out/.test(r)), `${c.name} logged in: ${all.join(' | ')}`);
       },

@@ -36,11 +36,15 @@ async function ensureSeedSetup(ctx: E2EContext): Promise<boolean> {
     const reply = await vault(ctx, PRIMARY, 'POST', 'sys/replication/performance/primary/secondary-token', { id: name });
     const token = (reply.wrap_info as { token: string }).token;
     await vault(ctx, name, 'POST', 'sys/replication/performance/secondary/enable', { token });
+    // Activation wiped the secondary's tokens (its token file logged in by itself): a fresh one
+    // goes into the file, which the extension reads again at its next poll.
+    const file = ctx.clusters.find((c) => c.name === name)!.tokenFile;
+    writeFileSync(file, `${ctx.sim.cluster(name).mintRootToken()}\n`, { mode: 0o600 });
   }
-  // Activation wiped the secondaries' tokens: the explorer asks to log in again.
-  await pollUntil('the secondaries to need a new login', async () => {
+  // Each secondary follows its token file, or asks to log in again if it noticed the wipe first.
+  await pollUntil('the secondaries in the tree', async () => {
     const rows = await ctx.workbench.treeItems('Clusters');
-    return ['us-east', 'eu-west'].every((n) => rows.some((r) => r.split(',')[0].trim() === n && /logged out|log in again/.test(r)));
+    return ['us-east', 'eu-west'].every((n) => rows.some((r) => r.split(',')[0].trim() === n));
   }, { timeoutMs: 30_000 });
   return true;
 }
