@@ -2,7 +2,7 @@
 // others below a separator, each with the reason it is not allowed now. Choosing one of those
 // does not pick it: the title says why, and the picker stays open.
 import * as vscode from 'vscode';
-import type { StepInfo } from './prompts';
+import { settleOnce, type StepInfo } from './prompts';
 
 export interface ClusterChoice {
   name: string;
@@ -49,13 +49,7 @@ export function pickCluster(choices: readonly ClusterChoice[], o: StepInfo & { p
       }
     }
     qp.items = items;
-    let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      qp.dispose();
-    };
+    const finish = settleOnce<string | undefined>(resolve, qp);
     qp.onDidAccept(() => {
       const sel = qp.selectedItems[0] ?? qp.activeItems[0];
       const c = sel?.choice;

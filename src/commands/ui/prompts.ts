@@ -19,6 +19,20 @@ export interface InputOptions extends StepInfo {
   validate?: (value: string) => string | undefined;
 }
 
+/**
+ * Resolves the prompt's promise once and disposes its widget: accept and hide both end a prompt,
+ * and hide also fires after an accept disposed it.
+ */
+export function settleOnce<V>(resolve: (v: V) => void, widget: { dispose(): void }): (v: V) => void {
+  let done = false;
+  return (v: V) => {
+    if (done) return;
+    done = true;
+    resolve(v);
+    widget.dispose();
+  };
+}
+
 /** Asks for one value. Resolves with the accepted (valid) text, or undefined when cancelled. */
 export function askInput(o: InputOptions): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -31,13 +45,7 @@ export function askInput(o: InputOptions): Promise<string | undefined> {
     box.placeholder = o.placeholder;
     box.password = o.password ?? false;
     box.ignoreFocusOut = true;
-    let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      box.dispose();
-    };
+    const finish = settleOnce<string | undefined>(resolve, box);
     const check = (v: string) => {
       box.validationMessage = o.validate?.(v);
       return box.validationMessage === undefined;
@@ -79,13 +87,7 @@ export function askPick<T>(o: PickOptions<T>): Promise<T | undefined> {
     qp.items = o.items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, iconPath: i.iconPath, value: i.value }));
     const preselected = qp.items.filter((_, idx) => o.items[idx]?.picked);
     if (preselected.length > 0) qp.activeItems = preselected;
-    let done = false;
-    const finish = (v: T | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      qp.dispose();
-    };
+    const finish = settleOnce<T | undefined>(resolve, qp);
     qp.onDidAccept(() => {
       const sel = qp.selectedItems[0] ?? qp.activeItems[0];
       if (sel) finish(sel.value);
@@ -107,13 +109,7 @@ export function askPickMany<T>(o: PickOptions<T>): Promise<T[] | undefined> {
     qp.canSelectMany = true;
     qp.items = o.items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, iconPath: i.iconPath, value: i.value }));
     qp.selectedItems = qp.items.filter((_, idx) => o.items[idx]?.picked);
-    let done = false;
-    const finish = (v: T[] | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      qp.dispose();
-    };
+    const finish = settleOnce<T[] | undefined>(resolve, qp);
     qp.onDidAccept(() => finish(qp.selectedItems.map((i) => i.value)));
     qp.onDidHide(() => finish(undefined));
     qp.show();
