@@ -29,6 +29,7 @@ const VSCODE_BOUND = [
   'src/panel/statusPanel.ts',
   'src/policies/fileSystem.ts',
   'src/policies/notes.ts',
+  'src/policies/services.ts',
   'src/verify/reportView.ts',
 ];
 const PURE_LAYERS = ['text', 'log', 'vault', 'replication', 'flows'];

@@ -5,29 +5,55 @@ import type { VaultReplicationApi } from './api.js';
 import { Poller } from './clusters/poller.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterSecrets } from './clusters/secrets.js';
-import { clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } from './clusters/vscodeSettings.js';
+import { approvalStore, clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } from './clusters/vscodeSettings.js';
+import { confirmPolicyRemoval } from './commands/policies/policyCommands.js';
 import { registerCommands } from './commands/register.js';
+import { VscodeUi } from './commands/ui/ui.js';
 import { ClusterExplorer } from './explorer/explorer.js';
+import { DrOperationTokens } from './flows/drTokens.js';
+import type { FlowEnv } from './flows/env.js';
 import { Log } from './log.js';
-import { registerPolicies } from './policies/register.js';
 import { StatusPanelManager } from './panel/statusPanel.js';
-import { registerShowStatus } from './commands/showStatus.js';
+import { createPolicyServices } from './policies/services.js';
+import { POLICY_SCHEME } from './policies/uri.js';
+import { RecordingUi } from './testing.js';
+import { PeerMemory } from './verify/peers.js';
+import { VERIFY_SCHEME, VerifyReportView } from './verify/reportView.js';
 
 export type { VaultReplicationApi } from './api.js';
 
 export function activate(context: vscode.ExtensionContext): VaultReplicationApi {
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const log = new Log(vscode.window.createOutputChannel('Vault Replication', { log: true }));
-  const registry = new ClusterRegistry({ settings: clusterSettingsStore(), secrets: new ClusterSecrets(context.secrets), log });
+  const ui = testMode ? new RecordingUi(new VscodeUi()) : new VscodeUi();
+  const registry = new ClusterRegistry({
+    settings: clusterSettingsStore(), secrets: new ClusterSecrets(context.secrets), approvals: approvalStore(context.globalState), log,
+  });
   const poller = new Poller(registry, { intervalMs: readRefreshIntervalMs(), log });
-  const explorer = new ClusterExplorer(registry, poller);
-  context.subscriptions.push(log, registry, poller, explorer, onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)));
-  const policies = registerPolicies({ context, registry, poller, log, refreshTree: () => explorer.refreshView() });
   const panels = new StatusPanelManager({ extensionUri: context.extensionUri, poller, registry, log });
-  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer, policies, panels };
-  context.subscriptions.push(panels, registerShowStatus({ registry, panels }), { dispose: policies.propagation.onDidUpdate((u) => panels.recordPropagation(u)).dispose });
-  registerCommands(context, api);
+  const policies = createPolicyServices({
+    registry, poller, log, memento: context.globalState,
+    notify: (severity, message, ...actions) => ui.notify(severity, message, ...actions),
+    confirmRemoval: (change) => confirmPolicyRemoval(ui, change),
+    showStatus: (cluster) => panels.show(cluster),
+  });
+  const explorer = new ClusterExplorer(registry, poller, policies.lists);
+  const verify = { reports: new VerifyReportView(), peers: new PeerMemory() };
+  const flows: FlowEnv = { registry, poller, log, drTokens: new DrOperationTokens(log) };
+  context.subscriptions.push(
+    log, registry, poller, explorer, panels, policies, verify.reports,
+    onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)),
+    vscode.workspace.registerFileSystemProvider(POLICY_SCHEME, policies.fileSystem, { isCaseSensitive: true }),
+    vscode.workspace.registerTextDocumentContentProvider(VERIFY_SCHEME, verify.reports),
+    poller.onDidPoll((snap) => verify.peers.observe(snap.name, snap.view)),
+    policies.propagation.onDidUpdate((u) => panels.recordPropagation(u)),
+    policies.lists.onDidChange(() => explorer.refreshView()),
+    ...registerCommands({ registry, poller, log, ui, flows, explorer, panels, policies, verify, testMode }),
+  );
   void registry.restore(); // SecretStorage only, no network
-  return api;
+  const version = String(context.extension.packageJSON.version);
+  if (!testMode) return { version };
+  return { version, testing: { registry, poller, log, explorer, policies, panels, verify, flows, ui: ui as RecordingUi } };
 }
 
 export function deactivate(): void {}

@@ -12,7 +12,9 @@ import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Poller } from '../clusters/poller.js';
 import { deriveClusterView, summarizeViews, type ClusterView } from '../replication/derive.js';
 import { ClusterNode } from './node.cluster.js';
-import { VIEW_ID, type ExplorerNode } from './node.js';
+import { VIEW_ID } from '../flows/catalogue.js';
+import type { PolicyListCache } from '../policies/listCache.js';
+import type { ExplorerNode } from './node.js';
 
 export const CONTEXT = {
   ready: 'vaultReplication.ready',
@@ -36,7 +38,7 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   private readonly contextValues = new Map<string, unknown>();
   private statusShown = false;
 
-  constructor(private readonly registry: ClusterRegistry, private readonly poller: Poller) {
+  constructor(private readonly registry: ClusterRegistry, private readonly poller: Poller, private readonly policyLists?: PolicyListCache) {
     this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     this.statusBar = vscode.window.createStatusBarItem('vaultReplication.summary', vscode.StatusBarAlignment.Left, 50);
     this.statusBar.name = vscode.l10n.t('Vault Replication');
@@ -98,6 +100,7 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
       polling: this.poller.isPolling(def.name),
       login: this.registry.loginInfo(def.name),
       now,
+      ...(this.policyLists ? { policyLists: this.policyLists } : {}),
     }));
   }
 

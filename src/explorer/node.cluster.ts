@@ -9,8 +9,10 @@ import { contextFlags } from '../replication/actions.js';
 import type { ClusterView, ViewMessage } from '../replication/derive.js';
 import { ModeNode } from './node.mode.js';
 import { messageNodes, type MessageSpec } from './node.message.js';
+import { COMMAND } from '../flows/catalogue.js';
+import type { PolicyListCache } from '../policies/listCache.js';
 import { policiesNodeFor } from './node.policies.js';
-import { BUSY_ICON, LOG_IN_COMMAND, formatAge, healthIcon, healthText, mdRow, tooltip, type ExplorerNode } from './node.js';
+import { BUSY_ICON, formatAge, healthIcon, healthText, mdRow, tooltip, type ExplorerNode } from './node.js';
 
 export interface ClusterNodeData {
   name: string;
@@ -22,6 +24,8 @@ export interface ClusterNodeData {
   polling: boolean;
   login: LoginInfo;
   now: number;
+  /** The policy names behind the Policies folder (none: no folder). */
+  policyLists?: PolicyListCache;
 }
 
 // Messages the cluster node shows itself: login comes from the registry (it knows "expired").
@@ -117,7 +121,7 @@ export class ClusterNode implements ExplorerNode {
         text: expired
           ? vscode.l10n.t('Log in again: {0}', login.problem ?? vscode.l10n.t('the token stopped working'))
           : vscode.l10n.t('Not logged in: click to log in'),
-        command: { command: LOG_IN_COMMAND, title: vscode.l10n.t('Log In'), arguments: [this.data.name] },
+        command: { command: COMMAND.logIn, title: vscode.l10n.t('Log In'), arguments: [this.data.name] },
       });
     }
     if (!snapshot) return messageNodes(this, this.data.name, specs);
@@ -130,7 +134,7 @@ export class ClusterNode implements ExplorerNode {
       const typed: ViewMessage[] = view.messages.filter((m) => m.type === mode.type);
       out.push(new ModeNode(this, this.data.name, mode, login.state === 'logged-in', typed));
     }
-    const policies = policiesNodeFor(this, this.data.name, view, login.state === 'logged-in');
+    const policies = this.data.policyLists && policiesNodeFor(this, this.data.name, view, login.state === 'logged-in', this.data.policyLists);
     if (policies) out.push(policies);
     return out;
   }

@@ -10,17 +10,10 @@ import { messageNodes } from './node.message.js';
 import { PolicyNode } from './node.policy.js';
 import { tooltip, type ExplorerNode } from './node.js';
 
-let listSource: PolicyListCache | undefined;
-
-/** Set once at activation (policies/register.ts); without it no Policies folder is shown. */
-export function setPolicyListSource(cache: PolicyListCache | undefined): void {
-  listSource = cache;
-}
-
 /** The Policies folder of a cluster node, or undefined when the cluster cannot serve policies now. */
-export function policiesNodeFor(parent: ExplorerNode, cluster: string, view: ClusterView, loggedIn: boolean): PoliciesNode | undefined {
-  if (!listSource || !loggedIn || !view.reachable || view.sealed || view.dr.role === 'secondary') return undefined;
-  return new PoliciesNode(parent, cluster, listSource);
+export function policiesNodeFor(parent: ExplorerNode, cluster: string, view: ClusterView, loggedIn: boolean, lists: PolicyListCache): PoliciesNode | undefined {
+  if (!loggedIn || !view.reachable || view.sealed || view.dr.role === 'secondary') return undefined;
+  return new PoliciesNode(parent, cluster, lists);
 }
 
 export class PoliciesNode implements ExplorerNode {

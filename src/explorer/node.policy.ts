@@ -2,11 +2,11 @@
 // and, when configured, the cluster's status panel beside it. contextValue `policy` or
 // `policy+builtin` (`default` cannot be deleted or renamed).
 import * as vscode from 'vscode';
+import { COMMAND } from '../flows/catalogue.js';
 import { policyUri } from '../policies/fileSystem.js';
 import { DEFAULT_POLICY } from '../policies/uri.js';
 import { tooltip, type ExplorerNode } from './node.js';
 
-export const OPEN_POLICY_COMMAND = 'vaultReplication.openPolicy';
 
 export class PolicyNode implements ExplorerNode {
   readonly kind = 'policy';
@@ -23,7 +23,7 @@ export class PolicyNode implements ExplorerNode {
     item.resourceUri = uri;
     item.iconPath = vscode.ThemeIcon.File;
     item.contextValue = this.policyName === DEFAULT_POLICY ? 'policy+builtin' : 'policy';
-    item.command = { command: OPEN_POLICY_COMMAND, title: vscode.l10n.t('Open Policy'), arguments: [{ cluster: this.clusterName, policy: this.policyName }] };
+    item.command = { command: COMMAND.openPolicy, title: vscode.l10n.t('Open Policy'), arguments: [{ cluster: this.clusterName, policy: this.policyName }] };
     const md = tooltip();
     md.appendText(vscode.l10n.t('Policy "{0}" on {1}', this.policyName, this.clusterName));
     item.tooltip = md;

@@ -4,10 +4,12 @@
 // cluster's own node.
 import * as vscode from 'vscode';
 import type { PrimaryLinkView, ReplicationType, SecondaryView } from '../replication/derive.js';
-import { REVEAL_COMMAND, formatAge, healthIcon, mdRow, mdText, tooltip, type ExplorerNode } from './node.js';
+import { COMMAND } from '../flows/catalogue.js';
+import { escapeMarkdown } from '../text/index.js';
+import { formatAge, healthIcon, mdRow, tooltip, type ExplorerNode } from './node.js';
 
 function revealCommand(name: string): vscode.Command {
-  return { command: REVEAL_COMMAND, title: vscode.l10n.t('Show Cluster'), arguments: [name] };
+  return { command: COMMAND.revealCluster, title: vscode.l10n.t('Show Cluster'), arguments: [name] };
 }
 
 /** Lag first (what an operator looks for), then the link: "in sync · connected · heartbeat 80 ms ago". */
@@ -74,7 +76,8 @@ export class SecondaryNode implements ExplorerNode {
     }
     if (s.lag.reason) mdRow(md, vscode.l10n.t('Lagging because'), s.lag.reason);
     if (s.peer) {
-      md.appendMarkdown(`\n[${mdText(vscode.l10n.t('Show {0}', s.peer.name))}](command:${REVEAL_COMMAND}?${encodeURIComponent(JSON.stringify([s.peer.name]))})`);
+      // A configured cluster's name (validated when it was defined), never a server's text.
+      md.appendMarkdown(`\n[${escapeMarkdown(vscode.l10n.t('Show {0}', s.peer.name))}](command:${COMMAND.revealCluster}?${encodeURIComponent(JSON.stringify([s.peer.name]))})`);
     } else if (s.source === 'live') {
       md.appendMarkdown('\n\n');
       md.appendText(vscode.l10n.t('Not a configured cluster: lag is the canary age reported by the primary. Add this cluster to see its WAL distance.'));

@@ -11,7 +11,9 @@
 //   detail node     `detail+<field>` (a value such as a cluster id; "Copy Value")
 //   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
 import * as vscode from 'vscode';
+import { COMMAND } from '../flows/catalogue.js';
 import type { HealthCategory } from '../replication/states.js';
+import { escapeMarkdown, markdownCode } from '../text/index.js';
 
 export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';
 
@@ -25,10 +27,6 @@ export interface ExplorerNode {
   getTreeItem(): vscode.TreeItem;
   getChildren(): ExplorerNode[];
 }
-
-export const VIEW_ID = 'vaultReplication.clusters';
-export const REVEAL_COMMAND = 'vaultReplication.revealCluster';
-export const LOG_IN_COMMAND = 'vaultReplication.logIn';
 
 /** Icon and colour per health category (colour is never the only signal: the glyph differs too). */
 export function healthIcon(health: HealthCategory): vscode.ThemeIcon {
@@ -58,30 +56,19 @@ export const BUSY_ICON = new vscode.ThemeIcon('sync~spin');
 /** A Markdown tooltip that renders server-sent text as text: only our own command links are trusted. */
 export function tooltip(): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
-  md.isTrusted = { enabledCommands: [REVEAL_COMMAND, LOG_IN_COMMAND] };
+  md.isTrusted = { enabledCommands: [COMMAND.revealCluster, COMMAND.logIn] };
   return md;
 }
 
-/** Escapes text for a Markdown tooltip (cluster names, addresses and errors come from settings or servers). */
-export function mdText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
-/** One `**label:** value` line of a tooltip. */
+/**
+ * One `**label:** value` line of a tooltip. Values come from settings and servers: they are
+ * escaped (or a code span that cannot be closed early), so they can never become markup or a
+ * trusted command link.
+ */
 export function mdRow(md: vscode.MarkdownString, label: string, value: string | number | undefined, code = false): void {
   if (value === undefined || value === '') return;
-  const v = code ? `\`${String(value).replace(/`/g, "'")}\`` : mdText(String(value));
-  md.appendMarkdown(`**${mdText(label)}:** ${v}  \n`);
-}
-
-/** The cluster named by a command argument: a tree node, a name, or `{ cluster }`/`{ name }`. */
-export function clusterNameOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object') {
-    const o = arg as { clusterName?: unknown; cluster?: unknown; name?: unknown };
-    for (const v of [o.clusterName, o.cluster, o.name]) if (typeof v === 'string' && v) return v;
-  }
-  return undefined;
+  const v = code ? markdownCode(String(value)) : escapeMarkdown(String(value));
+  md.appendMarkdown(`**${escapeMarkdown(label)}:** ${v}  \n`);
 }
 
 /** "0 ms", "1.2 s", "3 min" for tree descriptions. */

@@ -4,7 +4,7 @@
 // The logic lives in store.ts; this adapter turns its errors into FileSystemErrors and fires the
 // events: onDidChangeFile for editors, onDidWritePolicy for the propagation tracker and the note.
 import * as vscode from 'vscode';
-import { POLICY_SCHEME, parsePolicyPath, policyPath, type PolicyLocation } from './uri.js';
+import { POLICY_SCHEME, parsePolicyPath, policyNameProblem, policyPath, type PolicyLocation } from './uri.js';
 import { PolicyFsError, type PolicyStore, type PolicyWriteOutcome } from './store.js';
 
 export type PolicyChangeKind = 'saved' | 'created' | 'deleted' | 'renamed';
@@ -20,6 +20,20 @@ export interface PolicyWriteEvent {
   outcome?: PolicyWriteOutcome;
   /** Epoch ms. */
   at: number;
+}
+
+/** A delete or a rename (which deletes the old name) about to be sent: the user confirms it. */
+export interface PolicyRemoval {
+  kind: 'delete' | 'rename';
+  cluster: string;
+  name: string;
+  /** For a rename: the new name. */
+  to?: string;
+}
+
+/** The user did not confirm a delete or rename; nothing was sent. */
+export class PolicyChangeCancelled extends Error {
+  override readonly name = 'PolicyChangeCancelled';
 }
 
 export function policyUri(cluster: string, name: string): vscode.Uri {
@@ -55,11 +69,30 @@ export class PolicyFileSystemProvider implements vscode.FileSystemProvider, vsco
    * @param resolveCluster maps a URI authority to a configured cluster's name (VS Code may change
    *   the authority's case), or undefined when no such cluster is configured.
    */
-  constructor(private readonly store: PolicyStore, private readonly resolveCluster: (authority: string) => string | undefined) {}
+  constructor(
+    private readonly store: PolicyStore,
+    private readonly resolveCluster: (authority: string) => string | undefined,
+    /**
+     * Asks the user to confirm a delete or a rename, whoever asked for it (our commands, VS Code's
+     * file explorer, another extension through `workspace.fs`): true when confirmed.
+     */
+    private readonly confirmRemoval: (change: PolicyRemoval) => Promise<boolean>,
+  ) {}
 
   private locate(uri: vscode.Uri): PolicyLocation {
     const loc = parsePolicyPath(uri.authority, uri.path);
-    if (!loc) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} is not a policy: expected vault-policy://<cluster>/<name>.hcl', uri.toString()));
+    if (!loc) {
+      let name = uri.path.replace(/^\/+/, '');
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        // keep it encoded
+      }
+      const why = policyNameProblem(name.replace(/\.hcl$/, ''));
+      throw vscode.FileSystemError.FileNotFound(why
+        ? vscode.l10n.t('{0} is not a policy: {1}', uri.toString(), why)
+        : vscode.l10n.t('{0} is not a policy: expected vault-policy://<cluster>/<name>.hcl', uri.toString()));
+    }
     const cluster = this.resolveCluster(loc.cluster);
     if (cluster === undefined) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('No cluster named "{0}" is configured.', loc.cluster));
     return { ...loc, cluster };
@@ -70,6 +103,7 @@ export class PolicyFileSystemProvider implements vscode.FileSystemProvider, vsco
     try {
       return await work(loc);
     } catch (err) {
+      if (err instanceof PolicyChangeCancelled) throw err;
       throw toFileSystemError(err, uri);
     }
   }
@@ -127,6 +161,9 @@ export class PolicyFileSystemProvider implements vscode.FileSystemProvider, vsco
   delete(uri: vscode.Uri): Promise<void> {
     return this.run(uri, async (loc) => {
       if (loc.kind === 'root') throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('The policy folder of {0} cannot be deleted.', loc.cluster));
+      if (!(await this.confirmRemoval({ kind: 'delete', cluster: loc.cluster, name: loc.name }))) {
+        throw new PolicyChangeCancelled(vscode.l10n.t('Deleting policy "{0}" on {1} was cancelled; nothing was changed.', loc.name, loc.cluster));
+      }
       await this.store.delete(loc.cluster, loc.name);
       this.changeEmitter.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
       this.writeEmitter.fire({ kind: 'deleted', cluster: loc.cluster, name: loc.name, at: Date.now() });
@@ -139,6 +176,9 @@ export class PolicyFileSystemProvider implements vscode.FileSystemProvider, vsco
       if (from.kind !== 'policy' || to.kind !== 'policy') throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Only policies can be renamed.'));
       if (from.cluster !== to.cluster) {
         throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A policy cannot be moved from {0} to {1}: copy its text instead.', from.cluster, to.cluster));
+      }
+      if (!(await this.confirmRemoval({ kind: 'rename', cluster: from.cluster, name: from.name, to: to.name }))) {
+        throw new PolicyChangeCancelled(vscode.l10n.t('Renaming policy "{0}" on {1} was cancelled; nothing was changed.', from.name, from.cluster));
       }
       const outcome = await this.store.rename(from.cluster, from.name, to.name, options.overwrite);
       this.changeEmitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);

@@ -9,7 +9,10 @@ import type { PropagationService, PropagationUpdate } from '../clusters/propagat
 import type { Logger } from '../log.js';
 import type { PolicyFileSystemProvider, PolicyWriteEvent } from './fileSystem.js';
 import type { PolicyListCache } from './listCache.js';
-import { SHOW_STATUS_COMMAND } from '../commands/ui/outcome.js';
+import { labelText } from '../text/index.js';
+
+/** Tells the user something and resolves with the action chosen (the command layer's Ui: escapes server text). */
+export type Notify = (severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]) => Promise<string | undefined>;
 
 /** How long the last status-bar message of a write stays. */
 const FINAL_MESSAGE_MS = 12_000;
@@ -28,10 +31,11 @@ export function describeWrite(e: PolicyWriteEvent): string {
 
 /** The status-bar text of a propagation update: headline, then the tracker's summary. */
 export function propagationText(u: PropagationUpdate): string {
-  const headline = u.write.headline ?? u.write.what;
+  // Status bar texts render `$(icon)`: names and summaries stay text.
+  const headline = labelText(u.write.headline ?? u.write.what);
   if (!u.report) return `$(check) ${headline}`;
   const icon = u.report.done ? '$(check)' : u.report.secondaries.some((s) => s.status === 'flagged') ? '$(warning)' : '$(sync~spin)';
-  return `${icon} ${headline}: ${u.report.summary}`;
+  return `${icon} ${headline}: ${labelText(u.report.summary)}`;
 }
 
 export class WriteNotes implements vscode.Disposable {
@@ -44,6 +48,8 @@ export class WriteNotes implements vscode.Disposable {
     private readonly lists: PolicyListCache,
     private readonly log: Logger,
     private readonly memento: vscode.Memento,
+    private readonly notify: Notify,
+    private readonly showStatus: (cluster: string) => void,
   ) {
     const sub = propagation.onDidUpdate((u) => this.onPropagation(u));
     this.disposables.push(fs.onDidWritePolicy((e) => this.onPolicyWrite(e)), { dispose: () => sub.dispose() });
@@ -63,7 +69,7 @@ export class WriteNotes implements vscode.Disposable {
         : vscode.l10n.t('{0}, a performance secondary: Vault forwarded the write to its primary', headline);
       if (!this.memento.get<boolean>(FORWARD_NOTE_KEY)) {
         const hide = vscode.l10n.t("Don't Show Again");
-        void Promise.resolve(vscode.window.showInformationMessage(`${headline}.`, hide)).then((c) => {
+        void this.notify('info', `${headline}.`, hide).then((c) => {
           if (c === hide) void this.memento.update(FORWARD_NOTE_KEY, true);
         });
       }
@@ -71,9 +77,9 @@ export class WriteNotes implements vscode.Disposable {
     this.log.info(headline);
     for (const w of outcome?.warnings ?? []) {
       this.log.warn(`${e.cluster}: Vault warned after writing policy "${e.name}": ${w}`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Vault warned after writing policy "{0}" on {1}: {2}', e.name, e.cluster, w));
+      void this.notify('warning', vscode.l10n.t('Vault warned after writing policy "{0}" on {1}: {2}', e.name, e.cluster, w));
     }
-    this.status(`$(sync~spin) ${headline}`, PENDING_MESSAGE_MS);
+    this.status(`$(sync~spin) ${labelText(headline)}`, PENDING_MESSAGE_MS);
     if (e.kind !== 'saved') this.lists.invalidate(e.cluster);
     void this.propagation.track({
       cluster: e.cluster,
@@ -109,11 +115,10 @@ export class WriteNotes implements vscode.Disposable {
       const s = report.secondaries.find((x) => x.name === name);
       this.log.warn(`propagation of ${u.write.what} from ${report.primary}: ${name} ${s?.text ?? 'not caught up'}`);
       const show = vscode.l10n.t('Show Status');
-      void Promise.resolve(vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} has not caught up with {1} written on {2}: {3}.', name, u.write.what, u.write.cluster, s?.text ?? ''), show,
-      )).then((c) => {
-        if (c === show) void vscode.commands.executeCommand(SHOW_STATUS_COMMAND, { cluster: name });
-      });
+      void this.notify('warning', vscode.l10n.t('{0} has not caught up with {1} written on {2}: {3}.', name, u.write.what, u.write.cluster, s?.text ?? ''), show)
+        .then((c) => {
+          if (c === show) this.showStatus(name);
+        });
     }
     if (u.final) this.seen.delete(u.id);
   }

@@ -26,7 +26,8 @@ export function policyUriString(cluster: string, name: string): string {
 
 /**
  * What a `vault-policy:` URI's authority and path designate; undefined when the path is not a
- * policy file (a sub-folder, a name without `.hcl`, bad percent-encoding).
+ * policy file (a sub-folder, a name without `.hcl`, bad percent-encoding, a name that is no
+ * usable policy name: see policyNameProblem).
  */
 export function parsePolicyPath(authority: string, path: string): PolicyLocation | undefined {
   if (authority === '') return undefined;
@@ -39,8 +40,20 @@ export function parsePolicyPath(authority: string, path: string): PolicyLocation
   } catch {
     return undefined;
   }
-  if (name === '') return undefined;
+  if (name === '' || policyNameProblem(name) !== undefined) return undefined;
   return { kind: 'policy', cluster: authority, name };
+}
+
+/**
+ * Why a policy name (from a URI, a prompt or a server's list) cannot address a policy, or
+ * undefined. Vault allows `/` in names, so each `/`-separated segment must be a real one: an empty,
+ * `.` or `..` segment would make the request path point somewhere else (`../../mounts/secret`).
+ */
+export function policyNameProblem(name: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(name)) return `the policy name "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}" contains control characters`;
+  if (name.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) return `the policy name "${name}" has an empty, "." or ".." segment`;
+  return undefined;
 }
 
 /**

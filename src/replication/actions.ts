@@ -43,7 +43,12 @@ export type ActionId = (typeof ACTION_IDS)[number];
  */
 export type ActionAuth = 'token' | 'sudo' | 'dr-operation-token' | 'operation-token-attempt';
 
-/** How the UI confirms it: the cluster's name typed, a plain modal, or nothing. */
+/**
+ * How the command gateway confirms it (src/commands/gateway.ts reads this, and nothing else
+ * decides it): the cluster's name typed after a modal, a plain modal, or nothing. A step with
+ * `destructiveWhenForced` (promote) escalates to typed when forced; forgetting a primary
+ * (update-primary with an empty token) escalates the same way.
+ */
 export type ConfirmStyle = 'typed' | 'modal' | 'none';
 
 export interface ActionInfo {
@@ -118,17 +123,17 @@ export const ACTIONS: Readonly<Record<ActionId, ActionInfo>> = {
     'The secondary is cut off at once and needs a new activation token to come back.'),
   'dr.revokeSecondary': info('dr.revokeSecondary', 'Revoke DR secondary', 'sys/replication/dr/primary/revoke-secondary', 'token', 'modal', true,
     'The secondary is cut off at once and needs a new activation token to come back.'),
-  'performance.updatePrimary': info('performance.updatePrimary', 'Update performance primary', 'sys/replication/performance/secondary/update-primary', 'token', 'none', false,
+  'performance.updatePrimary': info('performance.updatePrimary', 'Update performance primary', 'sys/replication/performance/secondary/update-primary', 'token', 'modal', false,
     'Points {cluster} at a (new) primary. Its data is not wiped.'),
-  'dr.updatePrimary': info('dr.updatePrimary', 'Update DR primary', 'sys/replication/dr/secondary/update-primary', 'dr-operation-token', 'none', false,
+  'dr.updatePrimary': info('dr.updatePrimary', 'Update DR primary', 'sys/replication/dr/secondary/update-primary', 'dr-operation-token', 'modal', false,
     'Points {cluster} at a (new) primary. Its data is not wiped. After a DR failover a new activation token is required.'),
-  'performance.pathsFilter': info('performance.pathsFilter', 'Edit paths filter of a performance secondary', 'sys/replication/performance/primary/paths-filter/:id', 'token', 'none', false,
+  'performance.pathsFilter': info('performance.pathsFilter', 'Edit paths filter of a performance secondary', 'sys/replication/performance/primary/paths-filter/:id', 'token', 'modal', false,
     'Changes which mounts and namespaces replicate to that secondary.'),
   recover: info('recover', 'Recover replication', 'sys/replication/recover', 'token', 'modal', false, 'Tries to restart replication on {cluster} after it stopped.'),
   reindex: info('reindex', 'Reindex', 'sys/replication/reindex', 'sudo', 'modal', false,
     'Rebuilds the Merkle index of {cluster}; it can take a long time. On a primary Vault cannot be used meanwhile: always reindex the secondaries first.'),
   merkleCheck: info('merkleCheck', 'Merkle check', 'sys/replication/merkle-check', 'token', 'none', false),
-  'dr.generateOperationToken': info('dr.generateOperationToken', 'Generate DR operation token', 'sys/replication/dr/secondary/generate-operation-token/attempt', 'operation-token-attempt', 'none', false,
+  'dr.generateOperationToken': info('dr.generateOperationToken', 'Generate DR operation token', 'sys/replication/dr/secondary/generate-operation-token/attempt', 'operation-token-attempt', 'modal', false,
     'Needs a quorum of the primary\u2019s unseal or recovery key shares. The token has no TTL: delete it after use.'),
   'dr.deleteOperationToken': info('dr.deleteOperationToken', 'Delete DR operation token', 'sys/replication/dr/secondary/operation-token/delete', 'dr-operation-token', 'modal', false,
     'The DR operation token stops working.'),

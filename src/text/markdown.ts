@@ -2,9 +2,13 @@
 // escaper for prose and one for inline code; both fold line breaks and control characters to
 // spaces, so a value can never end its line, open a block or leave a code span.
 
-// Every ASCII character CommonMark gives a meaning to (emphasis, links, images, code, headings,
-// lists, tables, HTML, entities, autolinks).
-const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g;
+// Characters that make markup anywhere in a line: escapes, code, emphasis, links and images (the
+// brackets), HTML and autolinks (angle brackets), table cells, strikethrough, entities, and VS
+// Code's `$(icon)`. A link needs `](`, so escaping the brackets is enough for parentheses.
+const INLINE_SPECIALS = /[\\`*_[\]<>|~&$]/g;
+// At the start of a value, which may begin a line: headings, list items, setext underlines,
+// ordered lists ("1." / "1)").
+const LEADING_SPECIAL = /^(\d+(?=[.)])|[#+\-=])/;
 // C0 and C1 controls (line breaks included) and the Unicode line and paragraph separators.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -16,7 +20,8 @@ export function singleLine(text: string): string {
 
 /** `text` as Markdown that renders exactly as the text, on one line. */
 export function escapeMarkdown(text: string): string {
-  return singleLine(text).replace(MARKDOWN_SPECIALS, (c) => `\\${c}`);
+  const inline = singleLine(text).replace(INLINE_SPECIALS, (c) => `\\${c}`);
+  return inline.replace(LEADING_SPECIAL, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`));
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   verifyReplication, type ClusterInventory, type PathsFilter, type SecondaryInput, type VerifyReport,
 } from '../replication/verify.js';
 import { isVaultError } from '../vault/errors.js';
-import type { HealthStatus, JsonObject } from '../vault/model.js';
+import type { JsonObject } from '../vault/model.js';
 
 /** The calls verification makes on one cluster (VaultClient has them). */
 export interface InventoryClient {
@@ -21,7 +21,6 @@ export interface InventoryClient {
 export interface VerifySources {
   /** Latest derived view of a configured cluster. */
   view(name: string): ClusterView | undefined;
-  health?(name: string): HealthStatus | undefined;
   /** A client with a token; rejects with a clear message when the cluster is not logged in. */
   client(name: string): Promise<InventoryClient>;
   namespace(name: string): string | undefined;
@@ -141,8 +140,9 @@ export async function collectAndVerify(primary: string, sources: VerifySources, 
     }
     const input: SecondaryInput = { name };
     const secView = sources.view(peerName);
-    const candidates = [s.nodeId, secView?.performance.secondaryId, sources.health?.(peerName)?.clusterId]
-      .filter((c): c is string => c !== undefined && c !== view.performance.clusterId);
+    // Paths filters are keyed by the secondary's activation id (vault-api.md §2.2): the primary's
+    // known_secondaries entry, which the secondary reports as its secondary_id.
+    const candidates = [s.nodeId, secView?.performance.secondaryId].filter((c): c is string => c !== undefined);
     const [inventory, filter] = await Promise.allSettled([
       sources.client(peerName).then((c) => readInventory(peerName, c, sources.namespace(peerName), opts)),
       readPathsFilterFor(primaryClient, candidates, opts.signal),

@@ -3,19 +3,9 @@
 // could not be read, and what is in sync. Names come from servers, so they are escaped: the
 // preview shows them as text, never as markup or HTML. Pure, no vscode.
 import type { SecondaryReport, VerifyItem, VerifyItemKind, VerifyReport } from '../replication/verify.js';
-import { fillPlaceholders, type Translate } from '../commands/helpers.js';
+import { escapeMarkdown, fillPlaceholders, markdownCode, type Translate } from '../text/index.js';
 
 const KIND_LABEL: Record<VerifyItemKind, string> = { policy: 'policy', auth: 'auth method', secrets: 'secrets engine' };
-
-/** Markdown-escapes text from a server (names, paths, messages), HTML included. */
-export function mdText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
 
 /** What a reader calls an item: `policy "app"`, `auth method auth/userpass/`. */
 export function itemLabel(item: Pick<VerifyItem, 'kind' | 'key'>): string {
@@ -40,10 +30,10 @@ function driftText(item: VerifyItem, primary: string, secondary: string, t: Tran
 }
 
 function filterText(s: SecondaryReport, t: Translate): string {
-  if (s.filterError !== undefined) return t('could not be read ({0})', s.filterError);
+  if (s.filterError !== undefined) return t('could not be read ({0})', escapeMarkdown(s.filterError));
   if (!s.pathsFilter) return t('none');
-  const paths = s.pathsFilter.paths.length > 0 ? s.pathsFilter.paths.map((p) => `\`${p.replace(/`/g, "'")}\``).join(', ') : t('(no paths)');
-  return `${s.pathsFilter.mode} ${paths}`;
+  const paths = s.pathsFilter.paths.length > 0 ? s.pathsFilter.paths.map((p) => markdownCode(p)).join(', ') : t('(no paths)');
+  return `${escapeMarkdown(s.pathsFilter.mode)} ${paths}`;
 }
 
 function section(lines: string[], title: string, items: readonly VerifyItem[], render: (i: VerifyItem) => string): void {
@@ -62,13 +52,13 @@ export function renderVerifyReport(report: VerifyReport, opts: { t?: Translate; 
   const when = new Date(report.checkedAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   const result = report.verdict === 'in-sync' ? t('in sync') : report.verdict === 'drifted' ? t('DRIFT FOUND') : t('INCOMPLETE');
   const lines: string[] = [
-    `# ${t('Replication verification of {0}', mdText(report.primary))}`,
+    `# ${t('Replication verification of {0}', escapeMarkdown(report.primary))}`,
     '',
     `${t('Checked {0}', when)} · ${t('{0} performance secondaries', report.secondaries.length)} · **${t('Result: {0}', result)}**`,
     '',
   ];
   if (report.secondaries.length === 0) {
-    lines.push(t('{0} has no performance secondaries to compare.', mdText(report.primary)), '');
+    lines.push(t('{0} has no performance secondaries to compare.', escapeMarkdown(report.primary)), '');
   } else {
     lines.push(
       `| ${t('Secondary')} | ${t('Result')} | ${t('In sync')} | ${t('Drifted')} | ${t('Filtered out')} | ${t('Local')} | ${t('Unreadable')} |`,
@@ -76,34 +66,34 @@ export function renderVerifyReport(report: VerifyReport, opts: { t?: Translate; 
     );
     for (const s of report.secondaries) {
       const c = s.counts;
-      lines.push(`| ${mdText(s.name)} | **${verdictText(s, t)}** | ${c['in-sync']} | ${c.drifted} | ${c.filtered} | ${c.local} | ${c.error} |`);
+      lines.push(`| ${escapeMarkdown(s.name)} | **${verdictText(s, t)}** | ${c['in-sync']} | ${c.drifted} | ${c.filtered} | ${c.local} | ${c.error} |`);
     }
     lines.push('');
   }
   if (opts.diffHint && report.secondaries.some((s) => s.counts.drifted > 0)) lines.push(`> ${opts.diffHint}`, '');
 
   for (const s of report.secondaries) {
-    lines.push(`## ${mdText(s.name)}: ${verdictText(s, t)}`, '');
+    lines.push(`## ${escapeMarkdown(s.name)}: ${verdictText(s, t)}`, '');
     if (s.verdict === 'unreachable') {
-      lines.push(t('Could not be compared: {0}', mdText(s.error ?? t('not read'))), '');
+      lines.push(t('Could not be compared: {0}', escapeMarkdown(s.error ?? t('not read'))), '');
       continue;
     }
-    lines.push(`${t('Paths filter on {0}:', mdText(report.primary))} ${filterText(s, t)}`, '');
+    lines.push(`${t('Paths filter on {0}:', escapeMarkdown(report.primary))} ${filterText(s, t)}`, '');
     const by = (status: VerifyItem['status']) => s.items.filter((i) => i.status === status);
     section(lines, t('Drifted'), by('drifted'), (i) => {
-      const head = `**${mdText(itemLabel(i))}**: ${mdText(driftText(i, report.primary, s.name, t))}`;
-      const fields = (i.differences ?? []).map((d) => `\`${d.field}\` ${mdText(`${d.primary ?? t('(absent)')} → ${d.secondary ?? t('(absent)')}`)}`);
-      const note = i.reason ? ` (${mdText(i.reason)})` : '';
+      const head = `**${escapeMarkdown(itemLabel(i))}**: ${escapeMarkdown(driftText(i, report.primary, s.name, t))}`;
+      const fields = (i.differences ?? []).map((d) => `${markdownCode(d.field)} ${escapeMarkdown(`${d.primary ?? t('(absent)')} → ${d.secondary ?? t('(absent)')}`)}`);
+      const note = i.reason ? ` (${escapeMarkdown(i.reason)})` : '';
       return fields.length > 0 ? `${head}: ${fields.join('; ')}${note}` : head + note;
     });
-    section(lines, t('Unreadable'), by('error'), (i) => `${mdText(itemLabel(i))}: ${mdText(i.reason ?? '')}`);
-    section(lines, t('Filtered out by the paths filter'), by('filtered'), (i) => `${mdText(itemLabel(i))}: ${mdText(i.reason ?? '')}`);
-    section(lines, t('Local mounts (not replicated)'), by('local'), (i) => `${mdText(itemLabel(i))}: ${mdText(i.reason ?? '')}`);
+    section(lines, t('Unreadable'), by('error'), (i) => `${escapeMarkdown(itemLabel(i))}: ${escapeMarkdown(i.reason ?? '')}`);
+    section(lines, t('Filtered out by the paths filter'), by('filtered'), (i) => `${escapeMarkdown(itemLabel(i))}: ${escapeMarkdown(i.reason ?? '')}`);
+    section(lines, t('Local mounts (not replicated)'), by('local'), (i) => `${escapeMarkdown(itemLabel(i))}: ${escapeMarkdown(i.reason ?? '')}`);
     const inSync = by('in-sync');
     if (inSync.length > 0) {
       lines.push(`#### ${t('In sync')} (${inSync.length})`, '');
       for (const kind of ['policy', 'auth', 'secrets'] as const) {
-        const keys = inSync.filter((i) => i.kind === kind).map((i) => mdText(kind === 'auth' ? `auth/${i.key}` : i.key));
+        const keys = inSync.filter((i) => i.kind === kind).map((i) => escapeMarkdown(kind === 'auth' ? `auth/${i.key}` : i.key));
         if (keys.length > 0) lines.push(`- ${KIND_LABEL[kind]}: ${keys.join(', ')}`);
       }
       lines.push('');

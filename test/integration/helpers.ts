@@ -16,19 +16,23 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
-import type { VaultReplicationApi } from '../../src/api.js';
+import type { VaultReplicationApi as ExportedApi } from '../../src/api.js';
+import type { TestingApi } from '../../src/testing.js';
 
 export type { Simulator, SimCluster, Fault } from '../vault-sim/index.js';
-export type { VaultReplicationApi };
+/** What the suites drive: the extension's parts, exported only in ExtensionMode.Test (src/testing.ts). */
+export type VaultReplicationApi = TestingApi;
 
 /** `publisher.name` from package.json. */
 export const EXTENSION_ID = 'vault-replication.vault-replication';
 
-/** The extension's API object, activating the extension first if needed. */
+/** The extension's parts (its API's `testing`), activating the extension first if needed. */
 export async function getApi(): Promise<VaultReplicationApi> {
-  const ext = vscode.extensions.getExtension<VaultReplicationApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<ExportedApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded in this VS Code (is extensionDevelopmentPath the project root?)`);
-  return ext.isActive ? ext.exports : await ext.activate();
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  if (!api.testing) throw new Error(`${EXTENSION_ID} exported no testing API: is VS Code running it in ExtensionMode.Test (extensionTestsPath)?`);
+  return api.testing;
 }
 
 /** Starts a simulator (default: the seed topology, quick streaming and heartbeats for tests). */

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACTION_IDS, contextFlags } from '../../src/replication/actions.js';
 import { deriveClusterView, type ClusterInput, type ClusterView } from '../../src/replication/derive.js';
-import { CATEGORY, REPLICATION_COMMANDS, VIEW_ID, enablementKey, manifestEntries } from '../../src/commands/catalogue.js';
-import { enabledCommands } from '../../src/commands/enablement.js';
+import { CATEGORY, REPLICATION_COMMANDS, VIEW_ID, enablementKey, manifestEntries } from '../../src/flows/catalogue.js';
+import { enabledCommands } from '../../src/flows/enablement.js';
 import type { ClusterSnapshot } from '../../src/clusters/poller.js';
 import { health, input, status } from '../fixtures/replication/load.js';
 

@@ -4,11 +4,11 @@
 // update-primary with a token from the new primary; token deletion; no secret in the log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StepRefused, viewOf } from '../../src/commands/core/env.js';
-import { runAddSecondary, runFollowSecondary, runGenerateSecondaryToken } from '../../src/commands/core/activation.js';
-import { runGenerateDrOperationToken } from '../../src/commands/core/drOperationToken.js';
-import { runDeleteDrOperationToken, runDemote, runEnablePrimary, runPromote, runUpdatePrimary } from '../../src/commands/core/steps.js';
-import { runReindex } from '../../src/commands/core/maintenance.js';
+import { StepRefused, viewOf } from '../../src/flows/env.js';
+import { runAddSecondary, runFollowSecondary, runGenerateSecondaryToken } from '../../src/flows/activation.js';
+import { runGenerateDrOperationToken } from '../../src/flows/drOperationToken.js';
+import { runDeleteDrOperationToken, runDemote, runEnablePrimary, runPromote, runUpdatePrimary } from '../../src/flows/steps.js';
+import { runReindex } from '../../src/flows/maintenance.js';
 import { VaultError } from '../../src/vault/errors.js';
 import { findLeak, startFlowBed, type FlowBed } from './flows-env.js';
 

@@ -7,8 +7,8 @@ import { ClusterSecrets } from '../../src/clusters/secrets.js';
 import { Poller } from '../../src/clusters/poller.js';
 import { Log, type LogSink } from '../../src/log.js';
 import { VaultClient } from '../../src/vault/client.js';
-import { DrOperationTokens } from '../../src/commands/core/drTokens.js';
-import type { FlowEnv } from '../../src/commands/core/env.js';
+import { DrOperationTokens } from '../../src/flows/drTokens.js';
+import type { FlowEnv } from '../../src/flows/env.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
 
 function memorySettings(value: unknown[]): ClusterSettingsStore {

@@ -4,13 +4,13 @@
 // a scan of every log line and stored secret for activation tokens.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StepRefused, viewOf } from '../../src/commands/core/env.js';
-import { runActivateSecondary, runAddSecondary, runFollowSecondary, runGenerateSecondaryToken } from '../../src/commands/core/activation.js';
+import { StepRefused, viewOf } from '../../src/flows/env.js';
+import { runActivateSecondary, runAddSecondary, runFollowSecondary, runGenerateSecondaryToken } from '../../src/flows/activation.js';
 import {
   readPathsFilter, runDeletePathsFilter, runDemote, runDisable, runEnablePrimary, runPromote, runRecover, runRevokeSecondary,
   runSetPathsFilter, runUpdatePrimary,
-} from '../../src/commands/core/steps.js';
-import { runMerkleCheck, runReindex } from '../../src/commands/core/maintenance.js';
+} from '../../src/flows/steps.js';
+import { runMerkleCheck, runReindex } from '../../src/flows/maintenance.js';
 import { VaultClient } from '../../src/vault/client.js';
 import { VaultError } from '../../src/vault/errors.js';
 import { findLeak, startFlowBed, type FlowBed } from './flows-env.js';

@@ -34,7 +34,14 @@ describe('Markdown', () => {
     assert.doesNotMatch(out, /(^|[^\\])`/, 'every backtick is escaped');
     assert.doesNotMatch(out, /(^|[^\\])</);
     assert.doesNotMatch(out, /(^|[^\\])&/);
-    assert.match(out, /command\\:vaultReplication/);
+    assert.match(out, /\\\[Disable\\\]\(command:vaultReplication/);
+  });
+
+  it('escapeMarkdown keeps what would start a block as text, and plain words readable', () => {
+    assert.equal(escapeMarkdown('# h'), '\\# h');
+    assert.equal(escapeMarkdown('- item'), '\\- item');
+    assert.equal(escapeMarkdown('1. first'), '1\\. first');
+    assert.equal(escapeMarkdown('us-east-2 (primary)'), 'us-east-2 (primary)');
   });
 
   it('markdownCode cannot be closed early, by backticks or by line breaks', () => {

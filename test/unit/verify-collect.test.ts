@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectAndVerify, readInventory, readPathsFilterFor, primaryFor, type InventoryClient, type VerifySources } from '../../src/verify/collect.js';
-import { renderVerifyReport, mdText, itemLabel } from '../../src/verify/report.js';
+import { renderVerifyReport, itemLabel } from '../../src/verify/report.js';
 import { deriveAll, type ClusterView } from '../../src/replication/derive.js';
 import { parseReplicationStatus } from '../../src/vault/parse.js';
 import { VaultError } from '../../src/vault/errors.js';
 import type { JsonObject } from '../../src/vault/model.js';
+import type { VerifyReport } from '../../src/replication/verify.js';
 
 function notFound(cluster: string, path: string): VaultError {
   return new VaultError({ kind: 'not-found', cluster, method: 'GET', url: `http://127.0.0.1:1/v1/${path}`, status: 404 });
@@ -219,8 +220,21 @@ describe('renderVerifyReport', () => {
     assert.match(md, /^> Run "Show Drift Diff"\.$/m);
   });
 
-  it('escapes markup in names that come from a server', () => {
-    assert.equal(mdText('<img src=x>*a*|`b`'), '&lt;img src=x&gt;\\*a\\*\\|\\`b\\`');
+  it('keeps markup from a server as text: names, paths, errors (no HTML, no link, no new block)', () => {
+    const hostile = 'x\n\n# [run](command:vaultReplication.disableDrReplication) <img src=x> `b`';
+    const report: VerifyReport = {
+      primary: hostile,
+      checkedAt: Date.UTC(2025, 0, 2),
+      verdict: 'incomplete',
+      secondaries: [{
+        name: hostile, verdict: 'unreachable', error: hostile, items: [],
+        counts: { 'in-sync': 0, drifted: 0, filtered: 0, local: 0, error: 0 },
+      }],
+    } as unknown as VerifyReport;
+    const md = renderVerifyReport(report);
+    assert.doesNotMatch(md, /(^|[^\\])\[run\]\(command:/, 'no link survives');
+    assert.doesNotMatch(md, /(^|[^\\])<img/, 'no HTML survives');
+    assert.doesNotMatch(md, /^# \[run/m, 'a line break in a name cannot start a heading');
     assert.equal(itemLabel({ kind: 'auth', key: 'userpass/' }), 'auth method auth/userpass/');
   });
 });

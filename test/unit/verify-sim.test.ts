@@ -77,7 +77,6 @@ describe('policies, propagation and verification against the simulator', { timeo
     });
     sources = {
       view: (n) => poller.snapshot(n)?.view,
-      health: (n) => poller.snapshot(n)?.health,
       client: (n) => registry.authenticatedClient(n),
       namespace: () => undefined,
     };
@@ -170,8 +169,9 @@ describe('policies, propagation and verification against the simulator', { timeo
   it('reports a mount excluded by a paths filter as filtered, not drifted', async () => {
     const p = admin.get(PRIMARY) as VaultClient;
     await p.enableSecretsEngine('team-a', { type: 'kv', options: { version: '2' } });
-    const euId = (await admin.get('eu-west')?.health())?.clusterId;
-    assert.ok(euId);
+    // Paths filters are keyed by the secondary's activation id: its known_secondaries entry.
+    const euId = poller.snapshot('eu-west')?.view.performance.secondaryId;
+    assert.ok(euId, 'eu-west reports its secondary_id');
     await p.performance.setPathsFilter(euId, { mode: 'deny', paths: ['team-a/'] });
     await sim.settle(5000);
     await waitFor('team-a/ gone from eu-west', async () => !(await admin.get('eu-west')?.listMounts())?.some((m) => m.path === 'team-a/'));

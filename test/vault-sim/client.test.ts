@@ -11,7 +11,7 @@ import { makePki } from './tls.js';
 import { VaultClient, type ClientOptions } from '../../src/vault/client.js';
 import { VaultError, type VaultErrorKind } from '../../src/vault/errors.js';
 import type { ModeStatus, ReplicationStatus } from '../../src/vault/model.js';
-import { decodeOperationToken } from '../../src/commands/helpers.js';
+import { decodeOperationToken } from '../../src/flows/operationTokens.js';
 
 async function rejectsKind(p: Promise<unknown>, kind: VaultErrorKind | VaultErrorKind[]): Promise<VaultError> {
   const kinds = Array.isArray(kind) ? kind : [kind];

@@ -1,15 +1,15 @@
-// Copying a secret (an activation token, an encrypted DR operation token) to the clipboard for a
-// limited time: after `vaultReplication.clipboardClearSeconds` the clipboard is emptied, but only
-// if it still holds what we put there (the user may have copied something else meanwhile). Only a
-// hash of the secret is kept for that comparison.
+// Copying a secret (an activation token, a DR operation token) to the clipboard for a limited
+// time: after `vaultReplication.clipboardClearSeconds` the clipboard is emptied, but only if it
+// still holds what we put there (the user may have copied something else meanwhile). Only a hash
+// of the secret is kept for that comparison. Only ever called after the user chose "Copy".
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { Ui } from './ui.js';
 
 export const CLIPBOARD_CLEAR_SETTING = 'clipboardClearSeconds';
 export const DEFAULT_CLIPBOARD_CLEAR_SECONDS = 60;
 
-const pending = new Set<ReturnType<typeof setTimeout>>();
-const pendingHashes = new Set<string>();
+const pending = new Map<ReturnType<typeof setTimeout>, { ui: Ui; hash: string }>();
 
 function digest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -20,12 +20,10 @@ export function clipboardClearSeconds(): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 5 ? Math.min(v, 3600) : DEFAULT_CLIPBOARD_CLEAR_SECONDS;
 }
 
-async function clearIfStill(hash: string): Promise<boolean> {
-  pendingHashes.delete(hash);
+async function clearIfStill(ui: Ui, hash: string): Promise<boolean> {
   try {
-    const now = await vscode.env.clipboard.readText();
-    if (digest(now) !== hash) return false;
-    await vscode.env.clipboard.writeText('');
+    if (digest(await ui.readClipboard()) !== hash) return false;
+    await ui.writeClipboard('');
     return true;
   } catch {
     return false;
@@ -33,22 +31,24 @@ async function clearIfStill(hash: string): Promise<boolean> {
 }
 
 /** Copies `secret` and schedules its removal. Resolves with the number of seconds it will stay. */
-export async function copySecretForAWhile(secret: string): Promise<number> {
+export async function copySecretForAWhile(ui: Ui, secret: string): Promise<number> {
   const seconds = clipboardClearSeconds();
-  await vscode.env.clipboard.writeText(secret);
+  await ui.writeClipboard(secret);
   const hash = digest(secret);
-  pendingHashes.add(hash);
   const timer = setTimeout(() => {
     pending.delete(timer);
-    void clearIfStill(hash);
+    void clearIfStill(ui, hash);
   }, seconds * 1000);
-  pending.add(timer);
+  pending.set(timer, { ui, hash });
   return seconds;
 }
 
 /** On deactivation: clear at once whatever secret is still on the clipboard, and stop the timers. */
 export async function clearPendingClipboard(): Promise<void> {
-  for (const t of pending) clearTimeout(t);
+  const entries = [...pending.entries()];
   pending.clear();
-  for (const h of [...pendingHashes]) await clearIfStill(h);
+  for (const [timer, { ui, hash }] of entries) {
+    clearTimeout(timer);
+    await clearIfStill(ui, hash);
+  }
 }

@@ -1,0 +1,141 @@
+// What the integration tests need, built only when VS Code runs the extension in
+// ExtensionMode.Test (extensionTestsPath): the extension's parts, and a Ui that records every
+// prompt and notification the user would have seen and lets a test answer prompts the way a user
+// does (a button, Escape, a typed value). In production `activate()` returns none of this: no
+// other extension gets the registry, a client, a token or a way to answer a confirmation.
+import type * as vscode from 'vscode';
+import type { Poller } from './clusters/poller.js';
+import type { ClusterRegistry } from './clusters/registry.js';
+import type { InputOptions, PickOptions, ProgressReport, Severity, Ui } from './commands/ui/ui.js';
+import type { ClusterExplorer } from './explorer/explorer.js';
+import type { FlowEnv } from './flows/env.js';
+import type { Log } from './log.js';
+import type { StatusPanelManager } from './panel/statusPanel.js';
+import type { PolicyServices } from './policies/services.js';
+import { labelText, notificationText } from './text/index.js';
+import type { VerifyServices } from './verify/services.js';
+
+/** One thing the user was asked or told, as it was shown (texts after escaping). */
+export type UiRecord =
+  | { kind: 'modal'; message: string; detail: string; buttons: string[]; answer?: string }
+  | { kind: 'input'; title: string; prompt: string; value: string; password: boolean; answer?: string; validation?: string }
+  | { kind: 'pick' | 'pickMany'; title: string; placeholder: string; items: Array<{ label: string; description?: string; detail?: string; refusal?: string }>; answer?: unknown }
+  | { kind: 'notify'; severity: Severity; message: string; actions: string[]; answer?: string }
+  | { kind: 'progress'; title: string }
+  | { kind: 'clipboard'; text: string };
+
+/**
+ * What a test answers. For `modal` and `notify` a button (undefined = Escape / dismissed); for
+ * `input` the text typed and accepted (undefined = Escape); for picks the chosen item's value
+ * (see `values`), undefined = Escape.
+ */
+export type Responder = (prompt: UiRecord & { values?: unknown[] }) => unknown;
+
+export class RecordingUi implements Ui {
+  readonly records: UiRecord[] = [];
+  private responder: Responder | undefined;
+
+  constructor(private readonly real: Ui) {}
+
+  /** Answers every prompt from now on with `r` (none: prompts go to the real UI). */
+  respond(r: Responder | undefined): void {
+    this.responder = r;
+  }
+
+  private answer(record: UiRecord, values?: unknown[]): { answered: boolean; value?: unknown } {
+    this.records.push(record);
+    if (!this.responder) return { answered: false };
+    return { answered: true, value: this.responder({ ...record, ...(values ? { values } : {}) }) };
+  }
+
+  async modal(message: string, detail: string, buttons: readonly string[]): Promise<string | undefined> {
+    const record: UiRecord = { kind: 'modal', message: notificationText(message), detail: notificationText(detail), buttons: [...buttons] };
+    const a = this.answer(record);
+    if (!a.answered) return this.real.modal(message, detail, buttons);
+    const answer = typeof a.value === 'string' && buttons.includes(a.value) ? a.value : undefined;
+    record.answer = answer;
+    return answer;
+  }
+
+  async input(o: InputOptions): Promise<string | undefined> {
+    const record: UiRecord = { kind: 'input', title: labelText(o.title), prompt: labelText(o.prompt), value: o.password ? '' : (o.value ?? ''), password: o.password ?? false };
+    const a = this.answer(record);
+    if (!a.answered) return this.real.input(o);
+    if (typeof a.value !== 'string') return undefined;
+    // The box cannot be accepted while its validation fails: the user sees why, then gives up.
+    const problem = o.validate?.(a.value);
+    if (problem !== undefined) {
+      record.validation = labelText(problem);
+      return undefined;
+    }
+    record.answer = o.password ? '(hidden)' : a.value;
+    return a.value;
+  }
+
+  private pickRecord<T>(kind: 'pick' | 'pickMany', o: PickOptions<T>): UiRecord {
+    return {
+      kind, title: labelText(o.title), placeholder: labelText(o.placeholder),
+      items: o.items.map((i) => ({ label: labelText(i.label), description: i.description && labelText(i.description), detail: i.detail && labelText(i.detail), refusal: i.refusal && labelText(i.refusal) })),
+    };
+  }
+
+  async pick<T>(o: PickOptions<T>): Promise<T | undefined> {
+    const record = this.pickRecord('pick', o);
+    const a = this.answer(record, o.items.map((i) => i.value));
+    if (!a.answered) return this.real.pick(o);
+    // A refused item cannot be chosen: the picker would stay open until the user gives up.
+    const item = o.items.find((i) => i.value === a.value && i.refusal === undefined);
+    (record as { answer?: unknown }).answer = item?.value;
+    return item?.value;
+  }
+
+  async pickMany<T>(o: PickOptions<T>): Promise<T[] | undefined> {
+    const record = this.pickRecord('pickMany', o);
+    const a = this.answer(record, o.items.map((i) => i.value));
+    if (!a.answered) return this.real.pickMany(o);
+    if (!Array.isArray(a.value)) return undefined;
+    const chosen = o.items.filter((i) => i.refusal === undefined && (a.value as unknown[]).includes(i.value)).map((i) => i.value);
+    (record as { answer?: unknown }).answer = chosen;
+    return chosen;
+  }
+
+  async notify(severity: Severity, message: string, ...actions: string[]): Promise<string | undefined> {
+    const record: UiRecord = { kind: 'notify', severity, message: notificationText(message), actions };
+    const a = this.answer(record);
+    if (!a.answered) return this.real.notify(severity, message, ...actions);
+    const answer = typeof a.value === 'string' && actions.includes(a.value) ? a.value : undefined;
+    record.answer = answer;
+    return answer;
+  }
+
+  progress<T>(title: string, cancellable: boolean, work: (progress: ProgressReport, signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.records.push({ kind: 'progress', title: labelText(title) });
+    return this.real.progress(title, cancellable, work);
+  }
+
+  status(text: string, ms: number): vscode.Disposable {
+    return this.real.status(text, ms);
+  }
+
+  readClipboard(): Promise<string> {
+    return this.real.readClipboard();
+  }
+
+  async writeClipboard(text: string): Promise<void> {
+    this.records.push({ kind: 'clipboard', text });
+    await this.real.writeClipboard(text);
+  }
+}
+
+/** `api.testing`, present only in ExtensionMode.Test. */
+export interface TestingApi {
+  readonly registry: ClusterRegistry;
+  readonly poller: Poller;
+  readonly log: Log;
+  readonly explorer: ClusterExplorer;
+  readonly policies: PolicyServices;
+  readonly panels: StatusPanelManager;
+  readonly verify: VerifyServices;
+  readonly flows: FlowEnv;
+  readonly ui: RecordingUi;
+}
