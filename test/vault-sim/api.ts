@@ -196,7 +196,6 @@ function replicationRoutes(): Route[] {
     r(['GET'], /^sys\/replication\/performance\/(primary|secondary)\/dynamic-filter\/(.+)$/, 'token', (ctx) => {
       const side = ctx.m[1];
       const id = ctx.m[2];
-      const engine = ctx.host.engine;
       let primary: Cluster | undefined;
       if (side === 'primary') {
         if (ctx.c.perf.mode !== 'primary') throw badRequest('this cluster is not a performance primary');
@@ -205,9 +204,8 @@ function replicationRoutes(): Route[] {
         if (ctx.c.perf.mode !== 'secondary' || !ctx.c.perf.upstream) throw badRequest('this cluster is not a performance secondary');
         primary = ctx.c.ctx.cluster(ctx.c.perf.upstream);
       }
-      const s = engine.secondaryForFilterId(primary, id);
-      const filter = s ? engine.filterFor(primary, s) : primary.perf.filters.get(id);
-      const mounts = engine.filteredMounts(primary, filter);
+      const filter = primary.perf.filters.get(id);
+      const mounts = ctx.host.engine.filteredMounts(primary, filter);
       const namespaces = primary.store.keys('namespace/').map((k) => k.slice('namespace/'.length));
       return ok({ dynamic_filtered_mounts: mounts, dynamic_filtered_namespaces: namespaces.filter((n) => isFiltered(filter, n)) });
     }, { rootOnly: true }),

@@ -75,21 +75,38 @@ describe('vault-sim replication', () => {
     assert.equal(afterLocal.merkle_root, beforeLocal.merkle_root);
   });
 
-  it('applies a deny paths filter keyed by the secondary cluster id, and lifts it', async () => {
-    const s2ClusterId = (await call(s2.address, 'GET', 'sys/health')).json.cluster_id;
-    const set = await call(p.address, 'POST', `sys/replication/performance/primary/paths-filter/${s2ClusterId}`, { token: p.rootToken, body: { mode: 'deny', paths: ['shared/'] } });
+  it('applies a deny paths filter keyed by the activation id, and lifts it', async () => {
+    const filterPath = 'sys/replication/performance/primary/paths-filter/s2';
+    const set = await call(p.address, 'POST', filterPath, { token: p.rootToken, body: { mode: 'deny', paths: ['shared/'] } });
     assert.equal(set.status, 204);
-    assert.deepEqual((await call(p.address, 'GET', `sys/replication/performance/primary/paths-filter/${s2ClusterId}`, { token: p.rootToken })).json.data, { mode: 'deny', paths: ['shared/'] });
+    assert.deepEqual((await call(p.address, 'GET', filterPath, { token: p.rootToken })).json.data, { mode: 'deny', paths: ['shared/'] });
     await eventually('shared/ gone from s2', async () => !(await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/']);
-    const dyn = await call(p.address, 'GET', `sys/replication/performance/primary/dynamic-filter/${s2ClusterId}`, { token: p.rootToken });
+    const dyn = await call(p.address, 'GET', 'sys/replication/performance/primary/dynamic-filter/s2', { token: p.rootToken });
     assert.deepEqual(dyn.json.data.dynamic_filtered_mounts, ['shared/']);
     await call(p.address, 'PUT', 'shared/after-filter', { token: p.rootToken, body: { v: 1 } });
     await sim.settle();
     assert.equal((await call(s1.address, 'GET', 'shared/after-filter', { token: s1Token })).status, 200);
     assert.ok(!(await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/']);
     assert.equal((await perf(s2)).last_remote_wal, (await perf(p)).last_performance_wal, 'filtered entries still count as received');
-    assert.equal((await call(p.address, 'DELETE', `sys/replication/performance/primary/paths-filter/${s2ClusterId}`, { token: p.rootToken })).status, 204);
+    assert.equal((await call(p.address, 'DELETE', filterPath, { token: p.rootToken })).status, 204);
     await eventually('shared/ back on s2', async () => (await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/']);
+  });
+
+  it('does not apply a paths filter keyed by a cluster id (only activation ids name a secondary)', async () => {
+    // sys/health's cluster_id names the cluster, the replication cluster_id the whole set: neither is a filter key.
+    const healthId = (await call(s2.address, 'GET', 'sys/health')).json.cluster_id;
+    const setId = (await perf(s2)).cluster_id;
+    for (const id of [healthId, setId]) {
+      const set = await call(p.address, 'POST', `sys/replication/performance/primary/paths-filter/${id}`, { token: p.rootToken, body: { mode: 'deny', paths: ['shared/'] } });
+      assert.equal(set.status, 204);
+    }
+    await call(p.address, 'PUT', 'shared/after-id-filters', { token: p.rootToken, body: { v: 1 } });
+    await sim.settle();
+    assert.ok((await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/'], 'shared/ still on s2');
+    assert.equal((await call(s2.address, 'GET', 'shared/after-id-filters', { token: s2Token })).status, 200);
+    const dyn = await call(p.address, 'GET', 'sys/replication/performance/primary/dynamic-filter/s2', { token: p.rootToken });
+    assert.deepEqual(dyn.json.data.dynamic_filtered_mounts, []);
+    for (const id of [healthId, setId]) await call(p.address, 'DELETE', `sys/replication/performance/primary/paths-filter/${id}`, { token: p.rootToken });
   });
 
   it('fails a forwarded write while the secondary cannot reach its primary', async () => {

@@ -335,25 +335,19 @@ export class ReplicationEngine {
 
   // --- paths filters ----------------------------------------------------------------------
 
+  /**
+   * Paths filters are keyed by the secondary's activation id: the `id` given to secondary-token,
+   * listed in `known_secondaries` and reported by the secondary as `secondary_id`.
+   */
   filterFor(p: Cluster, s: Cluster): PathsFilter | undefined {
-    const f = p.perf.filters;
-    return f.get(s.perf.secondaryId) ?? f.get(s.selfId);
+    return p.perf.filters.get(s.perf.secondaryId);
   }
 
-  /** Resolves a paths-filter id (the secondary's cluster id, or its activation id) to the secondary. */
-  secondaryForFilterId(p: Cluster, id: string): Cluster | undefined {
-    for (const rec of p.perf.secondaries.values()) {
-      if (!rec.clusterName) continue;
-      const s = this.host.cluster(rec.clusterName);
-      if (rec.id === id || s.selfId === id) return s;
-    }
-    return undefined;
-  }
-
-  /** After a filter change the secondary re-syncs, which removes newly filtered mounts. */
+  /** After a filter change the secondary that activated with `id` re-syncs, which removes newly filtered mounts. */
   refilter(p: Cluster, id: string): void {
-    const s = this.secondaryForFilterId(p, id);
-    if (!s || s.perf.upstream !== p.name) return;
+    const rec = p.perf.secondaries.get(id);
+    const s = rec?.clusterName ? this.host.cluster(rec.clusterName) : undefined;
+    if (!s || s.perf.upstream !== p.name || s.perf.secondaryId !== id) return;
     // Not connected now: the Merkle sync happens when it reconnects.
     s.perf.synced = false;
     if (this.connected(s, 'performance')) this.startSync(s, 'performance');
