@@ -117,7 +117,6 @@ function unseal(ctx: Ctx): Reply {
 const kindOf = (s: string | undefined): ReplKind => (s === 'dr' ? 'dr' : 'performance');
 
 function statusReply(ctx: Ctx): Reply {
-  if (ctx.c.fault('redacted')) throw badRequest('disabled path');
   const which = ctx.m[2];
   const data = which ? ctx.host.engine.modeStatus(ctx.c, kindOf(which)) : ctx.c.replicationStatus();
   return ok(data);
@@ -623,7 +622,8 @@ export function createDispatch(host: ApiHost) {
     if (c.actsSealed && !route.sealedOk) throw new ApiError(503, ['Vault is sealed']);
     if ((c.dr.mode === 'secondary' || c.dr.mode === 'bootstrapping') && !route.drOk) throw badRequest('path disabled in replication DR secondary mode');
     if (ns && !c.store.get(`namespace/${ns}`) && !nsExists(c, ns)) throw new ApiError(404, [`no handler for route "${ns}${path}". route entry not found.`]);
-    if (STATUS_PATHS.test(path) && c.fault('redacted')) throw badRequest('disabled path');
+    // A listener with disable_replication_status_endpoints: 404 as in HashiCorp's UI mock (reduced-disclosure).
+    if (STATUS_PATHS.test(path) && c.fault('redacted')) throw new ApiError(404, ['disabled path']);
     const ctx: Ctx = { c, host, r: raw, method: method === 'HEAD' && !route.methods.includes('HEAD') ? 'GET' : method, path, m, body: raw.body, ns };
     if (route.auth === 'token') {
       let cap = defaultCapability(ctx.method);

@@ -44,7 +44,7 @@ export type Fault =
   | { kind: 'invalidJson' }
   /** Send a 200 JSON body padded to `bytes` bytes. */
   | { kind: 'hugeBody'; bytes: number }
-  /** The listener has `disable_replication_status_endpoints`: status endpoints answer `disabled path`. */
+  /** The listener has `disable_replication_status_endpoints`: status endpoints answer 404 `{"errors":["disabled path"]}`. */
   | { kind: 'redacted' };
 
 export type FaultKind = Fault['kind'];
