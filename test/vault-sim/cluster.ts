@@ -65,6 +65,8 @@ export interface ModeState {
   lastReindexEpoch: number;
   lastCorruptionCheck?: number;
   reindex?: { stage: string; progress: number; total: number };
+  /** DR only: demoted from primary and not yet pointed at a primary with an activation token. */
+  newlyDemoted: boolean;
   /** DR only: the performance role of the DR primary, mirrored for use on promotion. */
   mirroredPerf?: { mode: ModeState['mode']; clusterId: string; secondaryId: string; upstream?: string; known: string[] };
 }
@@ -73,7 +75,7 @@ export function newModeState(kind: ReplKind): ModeState {
   return {
     kind, mode: 'disabled', clusterId: '', primaryClusterAddr: '', secondaries: new Map(), issued: new Map(), filters: new Map(),
     secondaryId: '', state: 'idle', connectionState: 'idle', position: 0, lastRemoteWal: 0, synced: false, lastStart: 0,
-    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, retryAttempt: 0, retryId: 0, lastReindexEpoch: 0,
+    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, retryAttempt: 0, retryId: 0, lastReindexEpoch: 0, newlyDemoted: false,
   };
 }
 

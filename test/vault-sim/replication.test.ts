@@ -158,6 +158,18 @@ describe('vault-sim replication', () => {
     assert.equal((await call(s2.address, 'GET', 'auth/token/lookup-self', { token: s2Token })).status, 200, 'update-primary does not wipe');
   });
 
+  it('refuses update-primary with both token and update_primary_addrs (mutually exclusive), even an empty token', async () => {
+    for (const token of ['x.y.z', '']) {
+      const r = await call(s1.address, 'POST', 'sys/replication/performance/secondary/update-primary', {
+        token: s1Token, body: { token, update_primary_addrs: [p.clusterAddr] } });
+      assert.equal(r.status, 400, `token ${JSON.stringify(token)}: ${r.text}`);
+      assert.match(r.json.errors[0], /update_primary_addrs cannot be combined with token/);
+    }
+    const s = await perf(s1);
+    assert.equal(s.state, 'stream-wals', 'the refused call left the link alone');
+    assert.equal(s.secondary_id, 's1');
+  });
+
   it('demotes the primary, promotes a secondary, and repoints the other with update_primary_addrs', async () => {
     assert.equal((await call(p.address, 'POST', 'sys/replication/performance/primary/demote', { token: p.rootToken, body: {} })).status, 200);
     const demoted = await perf(p);
