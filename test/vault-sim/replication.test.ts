@@ -121,13 +121,36 @@ describe('vault-sim replication', () => {
     assert.ok(!(await call(p.address, 'GET', 'sys/mounts', { token: p.rootToken })).json.data['scratch/']);
   });
 
-  it('ages heartbeats while a secondary is down and reconnects when it is back', async () => {
-    await s2.goDown();
+  it('keeps a disconnected secondary\'s addresses (down, partitioned, sealed); only the link fields change', async () => {
     const entry = async () => (await perf(p)).secondaries.find((x: { node_id: string }) => x.node_id === 's2');
-    assert.equal((await entry()).connection_status, 'disconnected');
-    assert.equal((await entry()).api_address, undefined);
-    await s2.comeUp();
-    await eventually('s2 reconnected', async () => (await entry()).connection_status === 'connected');
+    const connected = await eventually('s2 connected', async () => {
+      const e = await entry();
+      return e.connection_status === 'connected' && e;
+    });
+    assert.deepEqual(Object.keys(connected).sort(), ['api_address', 'clock_skew_ms', 'cluster_address', 'connection_status', 'last_heartbeat',
+      'last_heartbeat_duration_ms', 'node_id', 'replication_primary_canary_age_ms']);
+    assert.equal(connected.api_address, s2.address);
+    const causes: Array<[string, () => Promise<void>, () => Promise<void>]> = [
+      ['down', () => s2.goDown(), () => s2.comeUp()],
+      ['partitioned', async () => sim.partition('p', 's2'), async () => sim.heal()],
+      ['sealed', async () => s2.seal(), async () => s2.unseal()],
+    ];
+    for (const [cause, cut, restore] of causes) {
+      await cut();
+      try {
+        const e = await entry();
+        assert.equal(e.connection_status, 'disconnected', cause);
+        // Same fields, same addresses: a UI can still link to the secondary it lost.
+        assert.deepEqual(Object.keys(e).sort(), Object.keys(connected).sort(), cause);
+        assert.equal(e.node_id, 's2', cause);
+        assert.equal(e.api_address, connected.api_address, cause);
+        assert.equal(e.cluster_address, connected.cluster_address, cause);
+        for (const k of ['last_heartbeat_duration_ms', 'clock_skew_ms', 'replication_primary_canary_age_ms']) assert.equal(typeof e[k], 'string', `${cause} ${k}`);
+      } finally {
+        await restore();
+      }
+      await eventually(`s2 reconnected after ${cause}`, async () => (await entry()).connection_status === 'connected');
+    }
   });
 
   it('reindexes with visible progress and runs a merkle check', async () => {

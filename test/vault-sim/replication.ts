@@ -711,9 +711,12 @@ export class ReplicationEngine {
   private peerJson(rec: PeerRecord, kind: ReplKind): Record<string, unknown> {
     const s = rec.clusterName ? this.host.cluster(rec.clusterName) : undefined;
     const out: Record<string, unknown> = { node_id: rec.id };
-    // The API address is only known while connected (hashicorp/vault PR #9219).
-    if (s && rec.connected) out.api_address = s.address;
-    if (s) out.cluster_address = s.clusterAddr;
+    // Once a secondary has activated, its addresses stay listed while it is disconnected
+    // (HashiCorp's UI mock, ui/mirage/handlers/replication.js); only the link fields change.
+    if (s) {
+      out.api_address = s.address;
+      out.cluster_address = s.clusterAddr;
+    }
     out.connection_status = rec.connected ? 'connected' : 'disconnected';
     if (rec.lastHeartbeat) out.last_heartbeat = rfc3339(rec.lastHeartbeat);
     out.last_heartbeat_duration_ms = String(rec.heartbeatDurationMs);
