@@ -1,10 +1,10 @@
 // One simulated Vault Enterprise cluster: its listener, seal, keys, storage, tokens, faults and
 // replication state. The HTTP API lives in api.ts, replication behaviour in replication.ts.
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import type { ClusterSnapshot, Fault, FaultKind, ModeSnapshot, SimCluster } from './types.js';
+import type { ClusterSnapshot, Fault, FaultKind, ModeSnapshot, RequestLogEntry, SimCluster } from './types.js';
 import { Store } from './store.js';
 import { TokenStore, type TokenEntry } from './tokens.js';
 import type { SimPki } from './tls.js';
@@ -79,6 +79,23 @@ export function newModeState(kind: ReplKind): ModeState {
   };
 }
 
+/** The part of a mode's state that steps change; clocks, link and retry state stay out. */
+function modeDigestInput(m: ModeState): unknown {
+  const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return {
+    kind: m.kind, mode: m.mode, clusterId: m.clusterId, primaryClusterAddr: m.primaryClusterAddr,
+    secondaries: sorted(m.secondaries).map(([id, r]) => [id, r.clusterName ?? null]),
+    issued: sorted(m.issued).map(([jti, t]) => [jti, t.id, t.exp, t.used]),
+    filters: sorted(m.filters),
+    secondaryId: m.secondaryId, upstream: m.upstream ?? null, knownPrimaryClusterAddrs: m.knownPrimaryClusterAddrs,
+    position: m.position, lastRemoteWal: m.lastRemoteWal, newlyDemoted: m.newlyDemoted,
+    lastReindexEpoch: m.lastReindexEpoch, lastCorruptionCheck: m.lastCorruptionCheck ?? null, reindexing: !!m.reindex,
+    mirroredPerf: m.mirroredPerf ?? null,
+  };
+}
+
+const REQUEST_LOG_SIZE = 200;
+
 export interface DrOpAttempt { nonce: string; otp: string; pgpKey: string; keys: string[] }
 
 /** What a cluster needs from the simulator around it. */
@@ -116,6 +133,7 @@ export class Cluster implements SimCluster {
   drOpTokens = new Set<string>();
   connectionsAccepted = 0;
   requestsHandled = 0;
+  private readonly recentRequests: RequestLogEntry[] = [];
   down = true;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -240,6 +258,33 @@ export class Cluster implements SimCluster {
   /** Can take part in replication traffic right now. */
   get reachable(): boolean {
     return !this.down && !this.actsSealed;
+  }
+
+  // --- requests and state ---------------------------------------------------------------------
+
+  get requestCount(): number {
+    return this.requestsHandled;
+  }
+
+  get requestLog(): readonly RequestLogEntry[] {
+    return [...this.recentRequests];
+  }
+
+  /** Notes a handled request for `requestLog` (the count is kept by the server as it starts). */
+  logRequest(entry: RequestLogEntry): void {
+    this.recentRequests.push(entry);
+    if (this.recentRequests.length > REQUEST_LOG_SIZE) this.recentRequests.shift();
+  }
+
+  stateDigest(): string {
+    const h = createHash('sha256');
+    const add = (v: unknown) => h.update(JSON.stringify(v)).update('\n');
+    add([this.sealed, this.unsealProgress, this.keyring.toString('hex'), this.unsealKeys, this.keyThreshold, this.corrupted]);
+    add([this.store.wal, this.store.lastPerfWal, this.store.lastDrWal, this.tokens.issuedCount]);
+    for (const k of [...this.store.data.keys()].sort()) add([k, this.store.data.get(k)]);
+    add([[...this.drOpTokens].sort(), this.drOpAttempt ? [this.drOpAttempt.nonce, this.drOpAttempt.keys] : null]);
+    for (const m of [this.perf, this.dr]) add(modeDigestInput(m));
+    return h.digest('hex');
   }
 
   // --- inspection ---------------------------------------------------------------------------

@@ -50,6 +50,9 @@ export async function startControl(sim: Simulator, port: number, onShutdown?: ()
       return { ...stateFileJson(sim), clusters: sim.clusters.map((c) => clusterSummary(c as Cluster)) };
     }
     if (first === 'state' && method === 'GET') return { clusters: sim.clusters.map((c) => c.snapshot()), partitions: sim.partitions() };
+    if (first === 'digest' && method === 'GET') {
+      return { digest: sim.stateDigest(), clusters: Object.fromEntries(sim.clusters.map((c) => [c.name, c.stateDigest()])) };
+    }
     if (first === 'connections' && method === 'GET') {
       return Object.fromEntries(sim.clusters.map((c) => [c.name, c.snapshot().connectionsAccepted]));
     }
@@ -96,10 +99,9 @@ export async function startControl(sim: Simulator, port: number, onShutdown?: ()
       case 'POST unseal': c.unseal(); return clusterSummary(c);
       case 'POST root-token': return { token: c.mintRootToken() };
       case 'GET keys': return { keys: c.unsealKeys, keys_base64: c.unsealKeys.map((k) => Buffer.from(k, 'hex').toString('base64')), threshold: c.keyThreshold };
-      case 'GET connections': {
-        const s = c.snapshot();
-        return { accepted: s.connectionsAccepted, requests: s.requestsHandled };
-      }
+      case 'GET connections': return { accepted: c.connectionsAccepted, requests: c.requestCount, digest: c.stateDigest() };
+      case 'GET requests': return { requests: c.requestCount, log: c.requestLog };
+      case 'GET digest': return { digest: c.stateDigest() };
       default: throw new ControlError(404, `unknown control path ${method} /${parts.join('/')}`);
     }
   };

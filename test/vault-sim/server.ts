@@ -64,17 +64,22 @@ export type Dispatch = (c: Cluster, r: RawRequest) => Promise<Reply>;
 /** Serves one HTTP request for cluster `c` (faults first, then the Vault API). */
 export async function serve(c: Cluster, req: http.IncomingMessage, res: http.ServerResponse, dispatch: Dispatch): Promise<void> {
   c.requestsHandled++;
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const log = (status: number) => c.logRequest({ method, path: url.pathname, status });
   if (c.fault('drop')) {
     req.socket.destroy();
+    log(0);
     return;
   }
   const latency = c.fault('latency');
   if (latency && latency.ms > 0) await sleep(latency.ms);
-  if (res.destroyed) return;
+  if (res.destroyed) {
+    log(0);
+    return;
+  }
 
   let reply: Reply;
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const method = (req.method ?? 'GET').toUpperCase();
   try {
     const raw = await readBody(req);
     if (!url.pathname.startsWith('/v1/')) throw new ApiError(404, []);
@@ -98,10 +103,11 @@ export async function serve(c: Cluster, req: http.IncomingMessage, res: http.Ser
       reply = errorReply(500, [`internal error: ${(e as Error).message}`]);
     }
   }
-  write(c, req, res, reply, method);
+  log(write(c, res, reply, method));
 }
 
-function write(c: Cluster, _req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, method: string): void {
+/** Sends `reply` (as faults bend it); returns the status sent. */
+function write(c: Cluster, res: http.ServerResponse, reply: Reply, method: string): number {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...(reply.headers ?? {}) };
   if (c.ctx.tlsMode !== 'none') headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
   let text = reply.json === undefined ? '' : JSON.stringify(reply.json);
@@ -120,19 +126,20 @@ function write(c: Cluster, _req: http.IncomingMessage, res: http.ServerResponse,
   if (status === 204 || (!text && status === 200)) {
     res.writeHead(status === 200 ? 204 : status, headers);
     res.end();
-    return;
+    return status === 200 ? 204 : status;
   }
   const bytes = Buffer.from(text);
   headers['Content-Length'] = String(bytes.length);
   res.writeHead(status, headers);
   if (method === 'HEAD') {
     res.end();
-    return;
+    return status;
   }
   if (c.fault('truncated') && bytes.length > 1) {
     // Promise the whole body, send half of it, then cut the connection.
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
-    return;
+    return status;
   }
   res.end(bytes);
+  return status;
 }

@@ -89,6 +89,15 @@ export interface ClusterSnapshot {
   faults: Fault[];
 }
 
+/** One request a cluster's listener handled (never headers or bodies, so never a token or secret body). */
+export interface RequestLogEntry {
+  method: string;
+  /** The URL path as sent, without the query, e.g. `/v1/sys/health`. */
+  path: string;
+  /** Status sent; 0 when no answer was sent (dropped connection, client gone). */
+  status: number;
+}
+
 export interface SimCluster {
   readonly name: string;
   /** `http(s)://127.0.0.1:PORT` */
@@ -118,6 +127,19 @@ export interface SimCluster {
   unseal(): void;
   /** Make a new root token on this cluster (stands in for `vault operator generate-root`). */
   mintRootToken(): string;
+  /** Every HTTP request this cluster's listener handled since start, whatever the answer (faults, 4xx/5xx, health and status reads included). */
+  readonly requestCount: number;
+  /** The last 200 requests, oldest first (a copy). */
+  readonly requestLog: readonly RequestLogEntry[];
+  /**
+   * A sha256 (hex) over everything a replication step or API write can change on this cluster:
+   * mode and role per type, cluster ids, known secondaries, paths filters, activation tokens
+   * outstanding, WAL indices, stored data (policies, mounts, auth methods and their data, service
+   * tokens), tokens issued (batch too), DR operation tokens and attempts, seal and key state.
+   * Not in it: clocks (heartbeats, canaries, lag), link and retry state, faults, down/up.
+   * Equal digests ⇔ no state change; settle replication first, since streaming changes it.
+   */
+  stateDigest(): string;
   snapshot(): ClusterSnapshot;
   /** The exact `data` of `GET sys/replication/status`. */
   replicationStatus(): Record<string, unknown>;
@@ -147,6 +169,8 @@ export interface Simulator {
   setLdapUser(username: string, password: string, groups?: string[]): void;
   /** Pairs currently partitioned. */
   partitions(): Array<[string, string]>;
+  /** A sha256 (hex) over every cluster's `stateDigest()`, by name: equal ⇔ no cluster changed. */
+  stateDigest(): string;
   /** Resolves once every connected secondary has applied all of its primary's writes (bounded by `timeoutMs`). */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
