@@ -95,6 +95,9 @@ function modeDigestInput(m: ModeState): unknown {
 }
 
 const REQUEST_LOG_SIZE = 200;
+/** Longest a `slowBody` reply may take, and the longest pause between two of its chunks. */
+const SLOW_BODY_MAX_MS = 120_000;
+const SLOW_BODY_MAX_INTERVAL_MS = 10_000;
 
 export interface DrOpAttempt { nonce: string; otp: string; pgpKey: string; keys: string[] }
 
@@ -134,6 +137,7 @@ export class Cluster implements SimCluster {
   connectionsAccepted = 0;
   requestsHandled = 0;
   private readonly recentRequests: RequestLogEntry[] = [];
+  private readonly slowReplies = new Set<{ flush(): void; cancel(): void }>();
   down = true;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -192,6 +196,7 @@ export class Cluster implements SimCluster {
     if (!server) return;
     this.server = undefined;
     this.down = true;
+    for (const reply of this.slowReplies) reply.cancel();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
@@ -243,7 +248,47 @@ export class Cluster implements SimCluster {
 
   clearFaults(kind?: FaultKind): void {
     this.faults = kind ? this.faults.filter((f) => f.kind !== kind) : [];
+    // Replies still dribbling out finish at once rather than leaving their clients hanging.
+    if (!kind || kind === 'slowBody') for (const reply of this.slowReplies) reply.flush();
     this.ctx.onLinkEvent();
+  }
+
+  /**
+   * Sends `body` after the headers already written, `bytesPerChunk` bytes every `intervalMs`
+   * (the `slowBody` fault). Bounded: at most SLOW_BODY_MAX_MS in all (chunks grow to fit), one
+   * timer per reply, cancelled by goDown() and flushed by clearFaults().
+   */
+  sendSlowly(res: http.ServerResponse, body: Buffer, f: { bytesPerChunk: number; intervalMs: number }): void {
+    const interval = Math.min(SLOW_BODY_MAX_INTERVAL_MS, Math.max(1, Math.floor(f.intervalMs)));
+    const maxChunks = Math.max(1, Math.floor(SLOW_BODY_MAX_MS / interval));
+    const size = Math.max(1, Math.floor(f.bytesPerChunk), Math.ceil(body.length / maxChunks));
+    let offset = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const reply = {
+      flush: () => {
+        reply.cancel();
+        if (!res.destroyed) res.end(body.subarray(offset));
+      },
+      cancel: () => {
+        clearTimeout(timer);
+        this.slowReplies.delete(reply);
+      },
+    };
+    const next = () => {
+      const chunk = body.subarray(offset, offset + size);
+      offset += chunk.length;
+      if (offset >= body.length) {
+        reply.cancel();
+        res.end(chunk);
+      } else {
+        res.write(chunk);
+        timer = setTimeout(next, interval);
+      }
+    };
+    this.slowReplies.add(reply);
+    res.on('close', reply.cancel);
+    res.flushHeaders();
+    timer = setTimeout(next, interval);
   }
 
   fault<K extends FaultKind>(kind: K): Extract<Fault, { kind: K }> | undefined {

@@ -10,7 +10,8 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'status', 'sealed', 'standby', 'perfStandby', 'drop', 'truncated', 'invalidJson', 'hugeBody', 'redacted'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'status', 'sealed', 'standby', 'perfStandby', 'drop', 'truncated', 'invalidJson', 'hugeBody', 'redacted',
+  'markupErrors', 'markupIds', 'crossOriginRedirect', 'deepNesting', 'slowBody'];
 
 class ControlError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -24,11 +25,19 @@ function parseFault(body: Record<string, unknown>): Fault {
     if (!Number.isFinite(v) || v < 0) throw new ControlError(400, `fault "${kind}" needs a non-negative number "${k}"`);
     return v;
   };
+  const pathPrefix = typeof body.pathPrefix === 'string' ? body.pathPrefix : undefined;
   switch (kind) {
     case 'latency': return { kind, ms: num('ms') };
     case 'status': return { kind, code: num('code'), errors: Array.isArray(body.errors) ? body.errors.map(String) : undefined, path: typeof body.path === 'string' ? body.path : undefined };
     case 'standby': return { kind, redirectTo: typeof body.redirectTo === 'string' ? body.redirectTo : undefined };
     case 'hugeBody': return { kind, bytes: num('bytes') };
+    case 'crossOriginRedirect': {
+      const to = typeof body.to === 'string' ? body.to : '';
+      if (!/^https?:\/\/[^/]/.test(to)) throw new ControlError(400, 'fault "crossOriginRedirect" needs "to", an http(s) origin such as http://127.0.0.1:9999');
+      return { kind, to, pathPrefix };
+    }
+    case 'deepNesting': return { kind, depth: num('depth'), pathPrefix };
+    case 'slowBody': return { kind, bytesPerChunk: num('bytesPerChunk'), intervalMs: num('intervalMs'), pathPrefix };
     default: return { kind } as Fault;
   }
 }

@@ -71,6 +71,10 @@ class SimulatorImpl implements Simulator, SimContext, EngineHost, ApiHost {
       const c = new Cluster(name, this.opts.version ?? '1.19.0+ent', this, shares, threshold);
       c.store.put('policy/acl/default', DEFAULT_POLICY);
       if (this.opts.latencyMs) c.setFault({ kind: 'latency', ms: this.opts.latencyMs });
+      if (this.opts.hostile) {
+        c.setFault({ kind: 'markupErrors' });
+        c.setFault({ kind: 'markupIds' });
+      }
       this.engine.attach(c);
       this.clusters.push(c);
       this.byName.set(name, c);

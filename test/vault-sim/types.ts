@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   keyThreshold?: number;
   /** Vault version reported by every cluster. Default `1.19.0+ent`. */
   version?: string;
+  /** A hostile Vault: `markupErrors` and `markupIds` faults on every cluster from the start. */
+  hostile?: boolean;
 }
 
 /**
@@ -45,7 +47,27 @@ export type Fault =
   /** Send a 200 JSON body padded to `bytes` bytes. */
   | { kind: 'hugeBody'; bytes: number }
   /** The listener has `disable_replication_status_endpoints`: status endpoints answer 404 `{"errors":["disabled path"]}`. */
-  | { kind: 'redacted' };
+  | { kind: 'redacted' }
+  /**
+   * Hostile text (`hostileText(cluster)`: a `command:` link, Markdown, HTML, `$(icon)`, a line break and
+   * more Markdown) after the real messages in every error reply's `errors[]` and every write reply's
+   * `warnings[]` (a bodiless 204 write becomes a 200 envelope carrying it).
+   */
+  | { kind: 'markupErrors' }
+  /**
+   * Status replies carry hostile ids (`hostileId(id)`): `cluster_id`, `secondary_id`, `known_secondaries`
+   * entries and `node_id`s, the `api_address` of `secondaries[]`/`primaries[]`; policy lists gain `HOSTILE_POLICY_NAME`.
+   */
+  | { kind: 'markupIds' }
+  /** Answer 307 with `Location: <to><original path and query>` (requests under `pathPrefix`, e.g. `sys/replication`; default all). */
+  | { kind: 'crossOriginRedirect'; to: string; pathPrefix?: string }
+  /** JSON replies under `pathPrefix` get their `data` (else a `nested` field) replaced by `depth` nested arrays (~2 bytes a level). */
+  | { kind: 'deepNesting'; depth: number; pathPrefix?: string }
+  /**
+   * Headers at once, then the body `bytesPerChunk` bytes every `intervalMs` (replies under `pathPrefix`).
+   * Bounded: a reply takes at most about 2 minutes (chunks grow if needed); `intervalMs` is clamped to 1…10,000.
+   */
+  | { kind: 'slowBody'; bytesPerChunk: number; intervalMs: number; pathPrefix?: string };
 
 export type FaultKind = Fault['kind'];
 
