@@ -172,15 +172,15 @@ describe('vault-sim hostile faults', () => {
   });
 
   it('slowBody: headers at once, the body in many small chunks; clearFaults finishes it at once', async () => {
-    p.setFault({ kind: 'slowBody', bytesPerChunk: 64, intervalMs: 5, pathPrefix: 'sys/replication/status' });
+    p.setFault({ kind: 'slowBody', bytesPerChunk: 64, intervalMs: 10, pathPrefix: 'sys/replication/status' });
     try {
       const { status, chunks } = await getChunks(`${p.address}/v1/sys/replication/status`);
       assert.equal(status, 200);
       const text = Buffer.concat(chunks).toString('utf8');
       const data = JSON.parse(text).data;
       assert.equal(data.performance.cluster_id, (p.replicationStatus().performance as { cluster_id: string }).cluster_id, 'the whole reply arrived');
+      // ~1.5 KB in 64-byte pieces: many reads, even if the network merges a few pieces.
       assert.ok(chunks.length > 2, `arrived in ${chunks.length} chunks`);
-      assert.ok(chunks.every((c) => c.length <= 64), 'no chunk larger than bytesPerChunk');
       // A reply that would take minutes: clearing the fault sends the rest now.
       p.setFault({ kind: 'slowBody', bytesPerChunk: 1, intervalMs: 10_000 });
       let headersAt = 0;
