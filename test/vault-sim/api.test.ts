@@ -95,8 +95,12 @@ describe('vault-sim API', () => {
       assert.deepEqual(ns.json.errors, ['operation unavailable in namespaces']);
       assert.equal((await call(c.address, 'GET', 'sys/health', { headers: { 'X-Vault-Namespace': 'team1/' } })).status, 400);
       c.setFault({ kind: 'redacted' });
-      const red = await call(c.address, 'GET', 'sys/replication/dr/status');
-      assert.deepEqual(red.json.errors, ['disabled path']);
+      for (const path of ['sys/replication/status', 'sys/replication/performance/status', 'sys/replication/dr/status']) {
+        const red = await call(c.address, 'GET', path);
+        assert.equal(red.status, 404, path);
+        assert.deepEqual(red.json, { errors: ['disabled path'] }, path);
+      }
+      assert.equal((await call(c.address, 'GET', 'sys/health')).status, 200, 'only the status endpoints are disabled');
       c.clearFaults();
     });
 

@@ -117,7 +117,6 @@ function unseal(ctx: Ctx): Reply {
 const kindOf = (s: string | undefined): ReplKind => (s === 'dr' ? 'dr' : 'performance');
 
 function statusReply(ctx: Ctx): Reply {
-  if (ctx.c.fault('redacted')) throw badRequest('disabled path');
   const which = ctx.m[2];
   const data = which ? ctx.host.engine.modeStatus(ctx.c, kindOf(which)) : ctx.c.replicationStatus();
   return ok(data);
@@ -196,7 +195,6 @@ function replicationRoutes(): Route[] {
     r(['GET'], /^sys\/replication\/performance\/(primary|secondary)\/dynamic-filter\/(.+)$/, 'token', (ctx) => {
       const side = ctx.m[1];
       const id = ctx.m[2];
-      const engine = ctx.host.engine;
       let primary: Cluster | undefined;
       if (side === 'primary') {
         if (ctx.c.perf.mode !== 'primary') throw badRequest('this cluster is not a performance primary');
@@ -205,9 +203,8 @@ function replicationRoutes(): Route[] {
         if (ctx.c.perf.mode !== 'secondary' || !ctx.c.perf.upstream) throw badRequest('this cluster is not a performance secondary');
         primary = ctx.c.ctx.cluster(ctx.c.perf.upstream);
       }
-      const s = engine.secondaryForFilterId(primary, id);
-      const filter = s ? engine.filterFor(primary, s) : primary.perf.filters.get(id);
-      const mounts = engine.filteredMounts(primary, filter);
+      const filter = primary.perf.filters.get(id);
+      const mounts = ctx.host.engine.filteredMounts(primary, filter);
       const namespaces = primary.store.keys('namespace/').map((k) => k.slice('namespace/'.length));
       return ok({ dynamic_filtered_mounts: mounts, dynamic_filtered_namespaces: namespaces.filter((n) => isFiltered(filter, n)) });
     }, { rootOnly: true }),
@@ -625,7 +622,8 @@ export function createDispatch(host: ApiHost) {
     if (c.actsSealed && !route.sealedOk) throw new ApiError(503, ['Vault is sealed']);
     if ((c.dr.mode === 'secondary' || c.dr.mode === 'bootstrapping') && !route.drOk) throw badRequest('path disabled in replication DR secondary mode');
     if (ns && !c.store.get(`namespace/${ns}`) && !nsExists(c, ns)) throw new ApiError(404, [`no handler for route "${ns}${path}". route entry not found.`]);
-    if (STATUS_PATHS.test(path) && c.fault('redacted')) throw badRequest('disabled path');
+    // A listener with disable_replication_status_endpoints: 404 as in HashiCorp's UI mock (reduced-disclosure).
+    if (STATUS_PATHS.test(path) && c.fault('redacted')) throw new ApiError(404, ['disabled path']);
     const ctx: Ctx = { c, host, r: raw, method: method === 'HEAD' && !route.methods.includes('HEAD') ? 'GET' : method, path, m, body: raw.body, ns };
     if (route.auth === 'token') {
       let cap = defaultCapability(ctx.method);

@@ -11,6 +11,7 @@ const USAGE = `usage: npm run sim -- [options]
   --stream-delay MS         replication delay (default 150)
   --heartbeat MS            heartbeat interval (default 1000)
   --latency MS              latency added to every request of every cluster
+  --hostile                 a hostile Vault: markup in errors, warnings, ids and names (markupErrors + markupIds)
   --state-file F            write {controlUrl, caPem?, clusters:[{name,address,rootToken}]} to F
   --control-port P          port of the control interface (default random)`;
 
@@ -39,6 +40,7 @@ function parseArgs(argv: string[]): { opts: SimulatorOptions; stateFile?: string
       case '--stream-delay': opts.streamDelayMs = num(flag, value()); break;
       case '--heartbeat': opts.heartbeatIntervalMs = num(flag, value()); break;
       case '--latency': opts.latencyMs = num(flag, value()); break;
+      case '--hostile': opts.hostile = true; break;
       case '--state-file': stateFile = value(); break;
       case '--control-port': opts.controlPort = num(flag, value()); break;
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   if (stateFile) writeFileSync(stateFile, `${JSON.stringify(stateFileJson(sim), null, 2)}\n`, { mode: 0o600 });
-  console.log(`vault-sim: ${sim.clusters.length} cluster(s), tls=${opts.tls ?? 'none'}, stream delay ${sim.streamDelayMs} ms`);
+  console.log(`vault-sim: ${sim.clusters.length} cluster(s), tls=${opts.tls ?? 'none'}, stream delay ${sim.streamDelayMs} ms${opts.hostile ? ', hostile' : ''}`);
   for (const c of sim.clusters) console.log(`  ${c.name.padEnd(12)} ${c.address}  root token ${c.rootToken}`);
   console.log(`control: ${sim.controlUrl}`);
   if (stateFile) console.log(`state file: ${stateFile}`);

@@ -1,10 +1,10 @@
 // One simulated Vault Enterprise cluster: its listener, seal, keys, storage, tokens, faults and
 // replication state. The HTTP API lives in api.ts, replication behaviour in replication.ts.
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import type { ClusterSnapshot, Fault, FaultKind, ModeSnapshot, SimCluster } from './types.js';
+import type { ClusterSnapshot, Fault, FaultKind, ModeSnapshot, RequestLogEntry, SimCluster } from './types.js';
 import { Store } from './store.js';
 import { TokenStore, type TokenEntry } from './tokens.js';
 import type { SimPki } from './tls.js';
@@ -65,6 +65,8 @@ export interface ModeState {
   lastReindexEpoch: number;
   lastCorruptionCheck?: number;
   reindex?: { stage: string; progress: number; total: number };
+  /** DR only: demoted from primary and not yet pointed at a primary with an activation token. */
+  newlyDemoted: boolean;
   /** DR only: the performance role of the DR primary, mirrored for use on promotion. */
   mirroredPerf?: { mode: ModeState['mode']; clusterId: string; secondaryId: string; upstream?: string; known: string[] };
 }
@@ -73,9 +75,29 @@ export function newModeState(kind: ReplKind): ModeState {
   return {
     kind, mode: 'disabled', clusterId: '', primaryClusterAddr: '', secondaries: new Map(), issued: new Map(), filters: new Map(),
     secondaryId: '', state: 'idle', connectionState: 'idle', position: 0, lastRemoteWal: 0, synced: false, lastStart: 0,
-    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, retryAttempt: 0, retryId: 0, lastReindexEpoch: 0,
+    knownPrimaryClusterAddrs: [], primaryHeartbeatDurationMs: 0, lastCanaryAt: 0, generation: 0, retryAttempt: 0, retryId: 0, lastReindexEpoch: 0, newlyDemoted: false,
   };
 }
+
+/** The part of a mode's state that steps change; clocks, link and retry state stay out. */
+function modeDigestInput(m: ModeState): unknown {
+  const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return {
+    kind: m.kind, mode: m.mode, clusterId: m.clusterId, primaryClusterAddr: m.primaryClusterAddr,
+    secondaries: sorted(m.secondaries).map(([id, r]) => [id, r.clusterName ?? null]),
+    issued: sorted(m.issued).map(([jti, t]) => [jti, t.id, t.exp, t.used]),
+    filters: sorted(m.filters),
+    secondaryId: m.secondaryId, upstream: m.upstream ?? null, knownPrimaryClusterAddrs: m.knownPrimaryClusterAddrs,
+    position: m.position, lastRemoteWal: m.lastRemoteWal, newlyDemoted: m.newlyDemoted,
+    lastReindexEpoch: m.lastReindexEpoch, lastCorruptionCheck: m.lastCorruptionCheck ?? null, reindexing: !!m.reindex,
+    mirroredPerf: m.mirroredPerf ?? null,
+  };
+}
+
+const REQUEST_LOG_SIZE = 200;
+/** Longest a `slowBody` reply may take, and the longest pause between two of its chunks. */
+const SLOW_BODY_MAX_MS = 120_000;
+const SLOW_BODY_MAX_INTERVAL_MS = 10_000;
 
 export interface DrOpAttempt { nonce: string; otp: string; pgpKey: string; keys: string[] }
 
@@ -114,6 +136,8 @@ export class Cluster implements SimCluster {
   drOpTokens = new Set<string>();
   connectionsAccepted = 0;
   requestsHandled = 0;
+  private readonly recentRequests: RequestLogEntry[] = [];
+  private readonly slowReplies = new Set<{ flush(): void; cancel(): void }>();
   down = true;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -172,6 +196,7 @@ export class Cluster implements SimCluster {
     if (!server) return;
     this.server = undefined;
     this.down = true;
+    for (const reply of this.slowReplies) reply.cancel();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
@@ -223,7 +248,47 @@ export class Cluster implements SimCluster {
 
   clearFaults(kind?: FaultKind): void {
     this.faults = kind ? this.faults.filter((f) => f.kind !== kind) : [];
+    // Replies still dribbling out finish at once rather than leaving their clients hanging.
+    if (!kind || kind === 'slowBody') for (const reply of this.slowReplies) reply.flush();
     this.ctx.onLinkEvent();
+  }
+
+  /**
+   * Sends `body` after the headers already written, `bytesPerChunk` bytes every `intervalMs`
+   * (the `slowBody` fault). Bounded: at most SLOW_BODY_MAX_MS in all (chunks grow to fit), one
+   * timer per reply, cancelled by goDown() and flushed by clearFaults().
+   */
+  sendSlowly(res: http.ServerResponse, body: Buffer, f: { bytesPerChunk: number; intervalMs: number }): void {
+    const interval = Math.min(SLOW_BODY_MAX_INTERVAL_MS, Math.max(1, Math.floor(f.intervalMs)));
+    const maxChunks = Math.max(1, Math.floor(SLOW_BODY_MAX_MS / interval));
+    const size = Math.max(1, Math.floor(f.bytesPerChunk), Math.ceil(body.length / maxChunks));
+    let offset = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const reply = {
+      flush: () => {
+        reply.cancel();
+        if (!res.destroyed) res.end(body.subarray(offset));
+      },
+      cancel: () => {
+        clearTimeout(timer);
+        this.slowReplies.delete(reply);
+      },
+    };
+    const next = () => {
+      const chunk = body.subarray(offset, offset + size);
+      offset += chunk.length;
+      if (offset >= body.length) {
+        reply.cancel();
+        res.end(chunk);
+      } else {
+        res.write(chunk);
+        timer = setTimeout(next, interval);
+      }
+    };
+    this.slowReplies.add(reply);
+    res.on('close', reply.cancel);
+    res.flushHeaders();
+    timer = setTimeout(next, interval);
   }
 
   fault<K extends FaultKind>(kind: K): Extract<Fault, { kind: K }> | undefined {
@@ -238,6 +303,33 @@ export class Cluster implements SimCluster {
   /** Can take part in replication traffic right now. */
   get reachable(): boolean {
     return !this.down && !this.actsSealed;
+  }
+
+  // --- requests and state ---------------------------------------------------------------------
+
+  get requestCount(): number {
+    return this.requestsHandled;
+  }
+
+  get requestLog(): readonly RequestLogEntry[] {
+    return [...this.recentRequests];
+  }
+
+  /** Notes a handled request for `requestLog` (the count is kept by the server as it starts). */
+  logRequest(entry: RequestLogEntry): void {
+    this.recentRequests.push(entry);
+    if (this.recentRequests.length > REQUEST_LOG_SIZE) this.recentRequests.shift();
+  }
+
+  stateDigest(): string {
+    const h = createHash('sha256');
+    const add = (v: unknown) => h.update(JSON.stringify(v)).update('\n');
+    add([this.sealed, this.unsealProgress, this.keyring.toString('hex'), this.unsealKeys, this.keyThreshold, this.corrupted]);
+    add([this.store.wal, this.store.lastPerfWal, this.store.lastDrWal, this.tokens.issuedCount]);
+    for (const k of [...this.store.data.keys()].sort()) add([k, this.store.data.get(k)]);
+    add([[...this.drOpTokens].sort(), this.drOpAttempt ? [this.drOpAttempt.nonce, this.drOpAttempt.keys] : null]);
+    for (const m of [this.perf, this.dr]) add(modeDigestInput(m));
+    return h.digest('hex');
   }
 
   // --- inspection ---------------------------------------------------------------------------

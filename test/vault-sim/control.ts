@@ -10,7 +10,8 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'status', 'sealed', 'standby', 'perfStandby', 'drop', 'truncated', 'invalidJson', 'hugeBody', 'redacted'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'status', 'sealed', 'standby', 'perfStandby', 'drop', 'truncated', 'invalidJson', 'hugeBody', 'redacted',
+  'markupErrors', 'markupIds', 'crossOriginRedirect', 'deepNesting', 'slowBody'];
 
 class ControlError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -24,11 +25,19 @@ function parseFault(body: Record<string, unknown>): Fault {
     if (!Number.isFinite(v) || v < 0) throw new ControlError(400, `fault "${kind}" needs a non-negative number "${k}"`);
     return v;
   };
+  const pathPrefix = typeof body.pathPrefix === 'string' ? body.pathPrefix : undefined;
   switch (kind) {
     case 'latency': return { kind, ms: num('ms') };
     case 'status': return { kind, code: num('code'), errors: Array.isArray(body.errors) ? body.errors.map(String) : undefined, path: typeof body.path === 'string' ? body.path : undefined };
     case 'standby': return { kind, redirectTo: typeof body.redirectTo === 'string' ? body.redirectTo : undefined };
     case 'hugeBody': return { kind, bytes: num('bytes') };
+    case 'crossOriginRedirect': {
+      const to = typeof body.to === 'string' ? body.to : '';
+      if (!/^https?:\/\/[^/]/.test(to)) throw new ControlError(400, 'fault "crossOriginRedirect" needs "to", an http(s) origin such as http://127.0.0.1:9999');
+      return { kind, to, pathPrefix };
+    }
+    case 'deepNesting': return { kind, depth: num('depth'), pathPrefix };
+    case 'slowBody': return { kind, bytesPerChunk: num('bytesPerChunk'), intervalMs: num('intervalMs'), pathPrefix };
     default: return { kind } as Fault;
   }
 }
@@ -50,6 +59,9 @@ export async function startControl(sim: Simulator, port: number, onShutdown?: ()
       return { ...stateFileJson(sim), clusters: sim.clusters.map((c) => clusterSummary(c as Cluster)) };
     }
     if (first === 'state' && method === 'GET') return { clusters: sim.clusters.map((c) => c.snapshot()), partitions: sim.partitions() };
+    if (first === 'digest' && method === 'GET') {
+      return { digest: sim.stateDigest(), clusters: Object.fromEntries(sim.clusters.map((c) => [c.name, c.stateDigest()])) };
+    }
     if (first === 'connections' && method === 'GET') {
       return Object.fromEntries(sim.clusters.map((c) => [c.name, c.snapshot().connectionsAccepted]));
     }
@@ -96,10 +108,9 @@ export async function startControl(sim: Simulator, port: number, onShutdown?: ()
       case 'POST unseal': c.unseal(); return clusterSummary(c);
       case 'POST root-token': return { token: c.mintRootToken() };
       case 'GET keys': return { keys: c.unsealKeys, keys_base64: c.unsealKeys.map((k) => Buffer.from(k, 'hex').toString('base64')), threshold: c.keyThreshold };
-      case 'GET connections': {
-        const s = c.snapshot();
-        return { accepted: s.connectionsAccepted, requests: s.requestsHandled };
-      }
+      case 'GET connections': return { accepted: c.connectionsAccepted, requests: c.requestCount, digest: c.stateDigest() };
+      case 'GET requests': return { requests: c.requestCount, log: c.requestLog };
+      case 'GET digest': return { digest: c.stateDigest() };
       default: throw new ControlError(404, `unknown control path ${method} /${parts.join('/')}`);
     }
   };

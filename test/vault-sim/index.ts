@@ -5,6 +5,8 @@
 //   const sim = await startSimulator({ topology: 'seed', streamDelayMs: 50 });
 //   sim.cluster('us-east-2').address; sim.cluster('us-east-2').rootToken; await sim.stop();
 export type {
-  SimulatorOptions, Simulator, SimCluster, Fault, FaultKind, Topology, ClusterSnapshot, ModeSnapshot,
+  SimulatorOptions, Simulator, SimCluster, Fault, FaultKind, Topology, ClusterSnapshot, ModeSnapshot, RequestLogEntry,
 } from './types.js';
 export { startSimulator } from './simulator.js';
+export { hostileText, hostileId, HOSTILE_POLICY_NAME } from './hostile.js';
+export { startCaptureServer, type CaptureServer, type CaptureOptions, type CapturedRequest } from './capture.js';

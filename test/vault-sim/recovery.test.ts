@@ -165,7 +165,7 @@ describe('vault-sim link recovery', () => {
     const entry = async () => (await status(p, 'performance')).secondaries.find((x: { node_id: string }) => x.node_id === 's');
     const down = await entry();
     assert.equal(down.connection_status, 'disconnected');
-    assert.equal(down.api_address, undefined);
+    assert.equal(down.api_address, s.address, 'a disconnected secondary keeps its address');
     assert.equal((await call(p.address, 'PUT', 'sys/policies/acl/while-down', { token: p.rootToken, body: { policy: '' } })).status, 204);
     // Heartbeats stop while it is down: the last one recorded does not move.
     await retrying(s, 'performance');

@@ -75,21 +75,38 @@ describe('vault-sim replication', () => {
     assert.equal(afterLocal.merkle_root, beforeLocal.merkle_root);
   });
 
-  it('applies a deny paths filter keyed by the secondary cluster id, and lifts it', async () => {
-    const s2ClusterId = (await call(s2.address, 'GET', 'sys/health')).json.cluster_id;
-    const set = await call(p.address, 'POST', `sys/replication/performance/primary/paths-filter/${s2ClusterId}`, { token: p.rootToken, body: { mode: 'deny', paths: ['shared/'] } });
+  it('applies a deny paths filter keyed by the activation id, and lifts it', async () => {
+    const filterPath = 'sys/replication/performance/primary/paths-filter/s2';
+    const set = await call(p.address, 'POST', filterPath, { token: p.rootToken, body: { mode: 'deny', paths: ['shared/'] } });
     assert.equal(set.status, 204);
-    assert.deepEqual((await call(p.address, 'GET', `sys/replication/performance/primary/paths-filter/${s2ClusterId}`, { token: p.rootToken })).json.data, { mode: 'deny', paths: ['shared/'] });
+    assert.deepEqual((await call(p.address, 'GET', filterPath, { token: p.rootToken })).json.data, { mode: 'deny', paths: ['shared/'] });
     await eventually('shared/ gone from s2', async () => !(await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/']);
-    const dyn = await call(p.address, 'GET', `sys/replication/performance/primary/dynamic-filter/${s2ClusterId}`, { token: p.rootToken });
+    const dyn = await call(p.address, 'GET', 'sys/replication/performance/primary/dynamic-filter/s2', { token: p.rootToken });
     assert.deepEqual(dyn.json.data.dynamic_filtered_mounts, ['shared/']);
     await call(p.address, 'PUT', 'shared/after-filter', { token: p.rootToken, body: { v: 1 } });
     await sim.settle();
     assert.equal((await call(s1.address, 'GET', 'shared/after-filter', { token: s1Token })).status, 200);
     assert.ok(!(await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/']);
     assert.equal((await perf(s2)).last_remote_wal, (await perf(p)).last_performance_wal, 'filtered entries still count as received');
-    assert.equal((await call(p.address, 'DELETE', `sys/replication/performance/primary/paths-filter/${s2ClusterId}`, { token: p.rootToken })).status, 204);
+    assert.equal((await call(p.address, 'DELETE', filterPath, { token: p.rootToken })).status, 204);
     await eventually('shared/ back on s2', async () => (await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/']);
+  });
+
+  it('does not apply a paths filter keyed by a cluster id (only activation ids name a secondary)', async () => {
+    // sys/health's cluster_id names the cluster, the replication cluster_id the whole set: neither is a filter key.
+    const healthId = (await call(s2.address, 'GET', 'sys/health')).json.cluster_id;
+    const setId = (await perf(s2)).cluster_id;
+    for (const id of [healthId, setId]) {
+      const set = await call(p.address, 'POST', `sys/replication/performance/primary/paths-filter/${id}`, { token: p.rootToken, body: { mode: 'deny', paths: ['shared/'] } });
+      assert.equal(set.status, 204);
+    }
+    await call(p.address, 'PUT', 'shared/after-id-filters', { token: p.rootToken, body: { v: 1 } });
+    await sim.settle();
+    assert.ok((await call(s2.address, 'GET', 'sys/mounts', { token: s2Token })).json.data['shared/'], 'shared/ still on s2');
+    assert.equal((await call(s2.address, 'GET', 'shared/after-id-filters', { token: s2Token })).status, 200);
+    const dyn = await call(p.address, 'GET', 'sys/replication/performance/primary/dynamic-filter/s2', { token: p.rootToken });
+    assert.deepEqual(dyn.json.data.dynamic_filtered_mounts, []);
+    for (const id of [healthId, setId]) await call(p.address, 'DELETE', `sys/replication/performance/primary/paths-filter/${id}`, { token: p.rootToken });
   });
 
   it('fails a forwarded write while the secondary cannot reach its primary', async () => {
@@ -104,13 +121,36 @@ describe('vault-sim replication', () => {
     assert.ok(!(await call(p.address, 'GET', 'sys/mounts', { token: p.rootToken })).json.data['scratch/']);
   });
 
-  it('ages heartbeats while a secondary is down and reconnects when it is back', async () => {
-    await s2.goDown();
+  it('keeps a disconnected secondary\'s addresses (down, partitioned, sealed); only the link fields change', async () => {
     const entry = async () => (await perf(p)).secondaries.find((x: { node_id: string }) => x.node_id === 's2');
-    assert.equal((await entry()).connection_status, 'disconnected');
-    assert.equal((await entry()).api_address, undefined);
-    await s2.comeUp();
-    await eventually('s2 reconnected', async () => (await entry()).connection_status === 'connected');
+    const connected = await eventually('s2 connected', async () => {
+      const e = await entry();
+      return e.connection_status === 'connected' && e;
+    });
+    assert.deepEqual(Object.keys(connected).sort(), ['api_address', 'clock_skew_ms', 'cluster_address', 'connection_status', 'last_heartbeat',
+      'last_heartbeat_duration_ms', 'node_id', 'replication_primary_canary_age_ms']);
+    assert.equal(connected.api_address, s2.address);
+    const causes: Array<[string, () => Promise<void>, () => Promise<void>]> = [
+      ['down', () => s2.goDown(), () => s2.comeUp()],
+      ['partitioned', async () => sim.partition('p', 's2'), async () => sim.heal()],
+      ['sealed', async () => s2.seal(), async () => s2.unseal()],
+    ];
+    for (const [cause, cut, restore] of causes) {
+      await cut();
+      try {
+        const e = await entry();
+        assert.equal(e.connection_status, 'disconnected', cause);
+        // Same fields, same addresses: a UI can still link to the secondary it lost.
+        assert.deepEqual(Object.keys(e).sort(), Object.keys(connected).sort(), cause);
+        assert.equal(e.node_id, 's2', cause);
+        assert.equal(e.api_address, connected.api_address, cause);
+        assert.equal(e.cluster_address, connected.cluster_address, cause);
+        for (const k of ['last_heartbeat_duration_ms', 'clock_skew_ms', 'replication_primary_canary_age_ms']) assert.equal(typeof e[k], 'string', `${cause} ${k}`);
+      } finally {
+        await restore();
+      }
+      await eventually(`s2 reconnected after ${cause}`, async () => (await entry()).connection_status === 'connected');
+    }
   });
 
   it('reindexes with visible progress and runs a merkle check', async () => {
@@ -139,6 +179,18 @@ describe('vault-sim replication', () => {
     assert.equal(up.status, 200, up.text);
     await eventually('s2 streaming again', async () => (await perf(s2)).state === 'stream-wals');
     assert.equal((await call(s2.address, 'GET', 'auth/token/lookup-self', { token: s2Token })).status, 200, 'update-primary does not wipe');
+  });
+
+  it('refuses update-primary with both token and update_primary_addrs (mutually exclusive), even an empty token', async () => {
+    for (const token of ['x.y.z', '']) {
+      const r = await call(s1.address, 'POST', 'sys/replication/performance/secondary/update-primary', {
+        token: s1Token, body: { token, update_primary_addrs: [p.clusterAddr] } });
+      assert.equal(r.status, 400, `token ${JSON.stringify(token)}: ${r.text}`);
+      assert.match(r.json.errors[0], /update_primary_addrs cannot be combined with token/);
+    }
+    const s = await perf(s1);
+    assert.equal(s.state, 'stream-wals', 'the refused call left the link alone');
+    assert.equal(s.secondary_id, 's1');
   });
 
   it('demotes the primary, promotes a secondary, and repoints the other with update_primary_addrs', async () => {

@@ -30,6 +30,9 @@ export const WARN = {
   updatePrimary: `This cluster is being updated with a new primary. ${UNAVAILABLE}`,
 };
 
+/** Wording from the comment beside Vault's retry of DR promotion (inferred: the server's exact text is not in the sources). */
+export const CATCHING_UP = 'replication is still catching up, try again later or provide the "force" argument';
+
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 export class ReplicationEngine {
@@ -335,25 +338,19 @@ export class ReplicationEngine {
 
   // --- paths filters ----------------------------------------------------------------------
 
+  /**
+   * Paths filters are keyed by the secondary's activation id: the `id` given to secondary-token,
+   * listed in `known_secondaries` and reported by the secondary as `secondary_id`.
+   */
   filterFor(p: Cluster, s: Cluster): PathsFilter | undefined {
-    const f = p.perf.filters;
-    return f.get(s.perf.secondaryId) ?? f.get(s.selfId);
+    return p.perf.filters.get(s.perf.secondaryId);
   }
 
-  /** Resolves a paths-filter id (the secondary's cluster id, or its activation id) to the secondary. */
-  secondaryForFilterId(p: Cluster, id: string): Cluster | undefined {
-    for (const rec of p.perf.secondaries.values()) {
-      if (!rec.clusterName) continue;
-      const s = this.host.cluster(rec.clusterName);
-      if (rec.id === id || s.selfId === id) return s;
-    }
-    return undefined;
-  }
-
-  /** After a filter change the secondary re-syncs, which removes newly filtered mounts. */
+  /** After a filter change the secondary that activated with `id` re-syncs, which removes newly filtered mounts. */
   refilter(p: Cluster, id: string): void {
-    const s = this.secondaryForFilterId(p, id);
-    if (!s || s.perf.upstream !== p.name) return;
+    const rec = p.perf.secondaries.get(id);
+    const s = rec?.clusterName ? this.host.cluster(rec.clusterName) : undefined;
+    if (!s || s.perf.upstream !== p.name || s.perf.secondaryId !== id) return;
     // Not connected now: the Merkle sync happens when it reconnects.
     s.perf.synced = false;
     if (this.connected(s, 'performance')) this.startSync(s, 'performance');
@@ -469,7 +466,7 @@ export class ReplicationEngine {
     if (m.mode !== 'primary') throw badRequest(`this cluster is not a ${kindName(kind)} primary`);
     Object.assign(m, newModeState(kind), {
       mode: 'secondary', clusterId: m.clusterId, state: 'idle', connectionState: 'idle', synced: true, position: c.store.wal,
-      lastRemoteWal: kind === 'dr' ? c.store.lastDrWal : c.store.lastPerfWal, generation: m.generation + 1,
+      lastRemoteWal: kind === 'dr' ? c.store.lastDrWal : c.store.lastPerfWal, generation: m.generation + 1, newlyDemoted: kind === 'dr',
     });
     this.evaluate();
     return [WARN.demote];
@@ -492,9 +489,25 @@ export class ReplicationEngine {
     this.evaluate();
   }
 
+  /**
+   * A DR secondary has applied every WAL it can get. While its primary is reachable (link up:
+   * primary of the same set, not revoked, neither side down/sealed, no partition) that means all
+   * of the primary's WALs; when the primary is unreachable, as in a real failover, nothing more
+   * can arrive, so what it applied before the link was lost counts (unshipped writes are lost).
+   * A secondary that never finished its Merkle sync is never caught up.
+   */
+  caughtUp(s: Cluster, kind: ReplKind): boolean {
+    const m = s.mode(kind);
+    if (!m.synced) return false;
+    if (!this.linkUp(s, kind)) return true;
+    return m.position >= this.host.cluster(m.upstream as string).store.wal;
+  }
+
   promote(s: Cluster, kind: ReplKind, primaryClusterAddr: string, force: boolean): string[] {
     const m = s.mode(kind);
     if (m.mode !== 'secondary') throw badRequest(`this cluster is not a ${kindName(kind)} secondary`);
+    // Vault answers 503 here, which its own test helpers retry (sdk/helper/testcluster/replication.go).
+    if (kind === 'dr' && !force && !this.caughtUp(s, kind)) throw new ApiError(503, [CATCHING_UP]);
     if (!m.synced && !force) throw badRequest('this secondary has not completed its initial sync with the primary; use force to promote anyway (data may be lost)');
     const mirrored = kind === 'dr' ? m.mirroredPerf : undefined;
     Object.assign(m, newModeState(kind), { mode: 'primary', clusterId: m.clusterId, state: 'running', primaryClusterAddr, generation: m.generation + 1 });
@@ -530,7 +543,11 @@ export class ReplicationEngine {
     if (m.mode !== 'secondary') throw badRequest(`this cluster is not a ${kindName(kind)} secondary`);
     const token = typeof body.token === 'string' ? body.token : undefined;
     const addrs = Array.isArray(body.update_primary_addrs) ? body.update_primary_addrs.map(String) : [];
-    if (token && addrs.length) throw badRequest('token and update_primary_addrs cannot both be set');
+    // vault-api.md §2.2/§2.3: the two update methods are mutually exclusive.
+    if (token !== undefined && addrs.length) throw badRequest('update_primary_addrs cannot be combined with token');
+    if (addrs.length && m.newlyDemoted) {
+      throw badRequest('updating with cluster addresses is not allowed after a DR failover when updating a newly demoted DR secondary; use an activation token');
+    }
     if (token === undefined && addrs.length === 0) throw badRequest('missing token');
     if (token === '') {
       // An empty token makes the secondary forget its primary.
@@ -549,7 +566,7 @@ export class ReplicationEngine {
       (pm.secondaries.get(issued.id) as PeerRecord).clusterName = s.name;
       this.detachFromOldPrimary(s, kind);
       Object.assign(m, { upstream: p.name, secondaryId: issued.id, primaryClusterAddr: pm.primaryClusterAddr || p.clusterAddr,
-        knownPrimaryClusterAddrs: [pm.primaryClusterAddr || p.clusterAddr], state: 'idle', connectionState: 'connecting', synced: false });
+        knownPrimaryClusterAddrs: [pm.primaryClusterAddr || p.clusterAddr], state: 'idle', connectionState: 'connecting', synced: false, newlyDemoted: false });
       repointed = true;
     } else {
       m.knownPrimaryClusterAddrs = addrs;
@@ -673,10 +690,13 @@ export class ReplicationEngine {
       clock_skew_ms: '0',
       replication_primary_canary_age_ms: String(this.canaryAge(m)),
     }] : [];
+    // A secondary pointed at no primary (freshly demoted, or told to forget it) has no link to
+    // report: Vault 1.21 sends `known_primary_cluster_addrs: null` and no `connection_state`.
+    const pointed = !!m.upstream || m.knownPrimaryClusterAddrs.length > 0;
     return {
       ...common,
-      connection_state: m.connectionState,
-      known_primary_cluster_addrs: [...m.knownPrimaryClusterAddrs],
+      ...(pointed ? { connection_state: m.connectionState } : {}),
+      known_primary_cluster_addrs: pointed ? [...m.knownPrimaryClusterAddrs] : null,
       last_remote_wal: m.lastRemoteWal,
       last_start: rfc3339(m.lastStart || Date.now()),
       ...(m.syncProgress ? { merkle_sync_progress: { sync_progress: m.syncProgress.done, sync_total_keys: m.syncProgress.total } } : {}),
@@ -691,9 +711,12 @@ export class ReplicationEngine {
   private peerJson(rec: PeerRecord, kind: ReplKind): Record<string, unknown> {
     const s = rec.clusterName ? this.host.cluster(rec.clusterName) : undefined;
     const out: Record<string, unknown> = { node_id: rec.id };
-    // The API address is only known while connected (hashicorp/vault PR #9219).
-    if (s && rec.connected) out.api_address = s.address;
-    if (s) out.cluster_address = s.clusterAddr;
+    // Once a secondary has activated, its addresses stay listed while it is disconnected
+    // (HashiCorp's UI mock, ui/mirage/handlers/replication.js); only the link fields change.
+    if (s) {
+      out.api_address = s.address;
+      out.cluster_address = s.clusterAddr;
+    }
     out.connection_status = rec.connected ? 'connected' : 'disconnected';
     if (rec.lastHeartbeat) out.last_heartbeat = rfc3339(rec.lastHeartbeat);
     out.last_heartbeat_duration_ms = String(rec.heartbeatDurationMs);

@@ -2,6 +2,7 @@
 // Vault's shapes (`{"errors": [...]}` on failure, the standard envelope on success).
 import type http from 'node:http';
 import type { Cluster } from './cluster.js';
+import { bendReply, faultFor, nestedJsonText, underPrefix } from './hostile.js';
 import { ApiError, multiError, sleep, uuid } from './util.js';
 
 /** What a route handler answers. `json` undefined = no body (204 unless status says otherwise). */
@@ -64,21 +65,30 @@ export type Dispatch = (c: Cluster, r: RawRequest) => Promise<Reply>;
 /** Serves one HTTP request for cluster `c` (faults first, then the Vault API). */
 export async function serve(c: Cluster, req: http.IncomingMessage, res: http.ServerResponse, dispatch: Dispatch): Promise<void> {
   c.requestsHandled++;
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const log = (status: number) => c.logRequest({ method, path: url.pathname, status });
   if (c.fault('drop')) {
     req.socket.destroy();
+    log(0);
     return;
   }
   const latency = c.fault('latency');
   if (latency && latency.ms > 0) await sleep(latency.ms);
-  if (res.destroyed) return;
+  if (res.destroyed) {
+    log(0);
+    return;
+  }
 
   let reply: Reply;
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const method = (req.method ?? 'GET').toUpperCase();
+  let path = '';
   try {
     const raw = await readBody(req);
     if (!url.pathname.startsWith('/v1/')) throw new ApiError(404, []);
-    const path = decodeURIComponent(url.pathname.slice(4)).replace(/^\/+/, '');
+    path = decodeURIComponent(url.pathname.slice(4)).replace(/^\/+/, '');
+    const redirect = faultFor(c, 'crossOriginRedirect', path);
+    // Like a standby's redirect, but to another origin: a client that follows re-sends token and body there.
+    if (redirect) return log(write(c, res, { status: 307, headers: { Location: `${redirect.to.replace(/\/+$/, '')}${url.pathname}${url.search}` } }, method, path));
     let body: Record<string, unknown> = {};
     if (raw.length && method !== 'GET' && method !== 'HEAD') {
       let parsed: unknown;
@@ -88,7 +98,7 @@ export async function serve(c: Cluster, req: http.IncomingMessage, res: http.Ser
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
       else throw new ApiError(400, ['error parsing JSON']);
     }
-    const status = c.faults.find((f) => f.kind === 'status' && (!f.path || path.startsWith(f.path.replace(/^\/?(v1\/)?/, ''))));
+    const status = c.faults.find((f) => f.kind === 'status' && underPrefix(path, f.path));
     if (status && status.kind === 'status') throw new ApiError(status.code, status.errors ?? [`simulated HTTP ${status.code}`]);
     reply = await dispatch(c, { method, path, query: url.searchParams, headers: req.headers, body });
   } catch (e) {
@@ -98,14 +108,17 @@ export async function serve(c: Cluster, req: http.IncomingMessage, res: http.Ser
       reply = errorReply(500, [`internal error: ${(e as Error).message}`]);
     }
   }
-  write(c, req, res, reply, method);
+  log(write(c, res, reply, method, path));
 }
 
-function write(c: Cluster, _req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, method: string): void {
+/** Sends `reply` (as faults bend it) for a request to `path` (below /v1/); returns the status sent. */
+function write(c: Cluster, res: http.ServerResponse, reply: Reply, method: string, path: string): number {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...(reply.headers ?? {}) };
   if (c.ctx.tlsMode !== 'none') headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
-  let text = reply.json === undefined ? '' : JSON.stringify(reply.json);
-  let status = reply.status;
+  const bent = bendReply(c, method, path, reply.status, reply.json);
+  let status = bent.status;
+  const nesting = bent.json === undefined ? undefined : faultFor(c, 'deepNesting', path);
+  let text = bent.json === undefined ? '' : nesting ? nestedJsonText(bent.json, nesting.depth) : JSON.stringify(bent.json);
   if (text && c.fault('invalidJson')) {
     status = 200;
     text = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}<<not json>>`;
@@ -120,19 +133,22 @@ function write(c: Cluster, _req: http.IncomingMessage, res: http.ServerResponse,
   if (status === 204 || (!text && status === 200)) {
     res.writeHead(status === 200 ? 204 : status, headers);
     res.end();
-    return;
+    return status === 200 ? 204 : status;
   }
   const bytes = Buffer.from(text);
   headers['Content-Length'] = String(bytes.length);
   res.writeHead(status, headers);
   if (method === 'HEAD') {
     res.end();
-    return;
+    return status;
   }
   if (c.fault('truncated') && bytes.length > 1) {
     // Promise the whole body, send half of it, then cut the connection.
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
-    return;
+    return status;
   }
-  res.end(bytes);
+  const slow = faultFor(c, 'slowBody', path);
+  if (slow) c.sendSlowly(res, bytes, slow);
+  else res.end(bytes);
+  return status;
 }

@@ -1,5 +1,6 @@
 // Starts a set of simulated clusters in this process, wires the replication engine, the HTTP
 // API and the control interface, and implements the programmatic `Simulator` API.
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { DEFAULT_POLICY } from './acl.js';
 import { createDispatch } from './api.js';
@@ -70,6 +71,10 @@ class SimulatorImpl implements Simulator, SimContext, EngineHost, ApiHost {
       const c = new Cluster(name, this.opts.version ?? '1.19.0+ent', this, shares, threshold);
       c.store.put('policy/acl/default', DEFAULT_POLICY);
       if (this.opts.latencyMs) c.setFault({ kind: 'latency', ms: this.opts.latencyMs });
+      if (this.opts.hostile) {
+        c.setFault({ kind: 'markupErrors' });
+        c.setFault({ kind: 'markupIds' });
+      }
       this.engine.attach(c);
       this.clusters.push(c);
       this.byName.set(name, c);
@@ -144,6 +149,12 @@ class SimulatorImpl implements Simulator, SimContext, EngineHost, ApiHost {
 
   partitions(): Array<[string, string]> {
     return [...this.cut].map((k) => k.split('\u0000') as [string, string]);
+  }
+
+  stateDigest(): string {
+    const h = createHash('sha256');
+    for (const c of [...this.clusters].sort((a, b) => a.name.localeCompare(b.name))) h.update(`${c.name}\u0000${c.stateDigest()}\n`);
+    return h.digest('hex');
   }
 
   async settle(timeoutMs = 5000): Promise<void> {

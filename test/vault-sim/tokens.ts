@@ -40,9 +40,13 @@ interface BatchPayload {
 const TOKEN_BODY = 24;
 
 export class TokenStore {
+  /** Tokens created since start, batch tokens included (they are not stored). */
+  issuedCount = 0;
+
   constructor(private readonly store: Store, private readonly keyring: () => Buffer, private readonly selfId: () => string) {}
 
   create(opts: Omit<TokenEntry, 'id' | 'accessor' | 'issuer'>): TokenEntry {
+    this.issuedCount++;
     if (opts.type === 'batch') {
       const payload: BatchPayload = { p: opts.policies, e: opts.expireAt, c: opts.creationTime, t: opts.creationTtl, o: opts.orphan,
         i: this.selfId(), dn: opts.displayName, pa: opts.path, m: opts.meta, ns: opts.namespace };

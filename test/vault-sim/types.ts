@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   keyThreshold?: number;
   /** Vault version reported by every cluster. Default `1.19.0+ent`. */
   version?: string;
+  /** A hostile Vault: `markupErrors` and `markupIds` faults on every cluster from the start. */
+  hostile?: boolean;
 }
 
 /**
@@ -44,8 +46,28 @@ export type Fault =
   | { kind: 'invalidJson' }
   /** Send a 200 JSON body padded to `bytes` bytes. */
   | { kind: 'hugeBody'; bytes: number }
-  /** The listener has `disable_replication_status_endpoints`: status endpoints answer `disabled path`. */
-  | { kind: 'redacted' };
+  /** The listener has `disable_replication_status_endpoints`: status endpoints answer 404 `{"errors":["disabled path"]}`. */
+  | { kind: 'redacted' }
+  /**
+   * Hostile text (`hostileText(cluster)`: a `command:` link, Markdown, HTML, `$(icon)`, a line break and
+   * more Markdown) after the real messages in every error reply's `errors[]` and every write reply's
+   * `warnings[]` (a bodiless 204 write becomes a 200 envelope carrying it).
+   */
+  | { kind: 'markupErrors' }
+  /**
+   * Status replies carry hostile ids (`hostileId(id)`): `cluster_id`, `secondary_id`, `known_secondaries`
+   * entries and `node_id`s, the `api_address` of `secondaries[]`/`primaries[]`; policy lists gain `HOSTILE_POLICY_NAME`.
+   */
+  | { kind: 'markupIds' }
+  /** Answer 307 with `Location: <to><original path and query>` (requests under `pathPrefix`, e.g. `sys/replication`; default all). */
+  | { kind: 'crossOriginRedirect'; to: string; pathPrefix?: string }
+  /** JSON replies under `pathPrefix` get their `data` (else a `nested` field) replaced by `depth` nested arrays (~2 bytes a level). */
+  | { kind: 'deepNesting'; depth: number; pathPrefix?: string }
+  /**
+   * Headers at once, then the body `bytesPerChunk` bytes every `intervalMs` (replies under `pathPrefix`).
+   * Bounded: a reply takes at most about 2 minutes (chunks grow if needed); `intervalMs` is clamped to 1…10,000.
+   */
+  | { kind: 'slowBody'; bytesPerChunk: number; intervalMs: number; pathPrefix?: string };
 
 export type FaultKind = Fault['kind'];
 
@@ -89,6 +111,15 @@ export interface ClusterSnapshot {
   faults: Fault[];
 }
 
+/** One request a cluster's listener handled (never headers or bodies, so never a token or secret body). */
+export interface RequestLogEntry {
+  method: string;
+  /** The URL path as sent, without the query, e.g. `/v1/sys/health`. */
+  path: string;
+  /** Status sent; 0 when no answer was sent (dropped connection, client gone). */
+  status: number;
+}
+
 export interface SimCluster {
   readonly name: string;
   /** `http(s)://127.0.0.1:PORT` */
@@ -118,6 +149,19 @@ export interface SimCluster {
   unseal(): void;
   /** Make a new root token on this cluster (stands in for `vault operator generate-root`). */
   mintRootToken(): string;
+  /** Every HTTP request this cluster's listener handled since start, whatever the answer (faults, 4xx/5xx, health and status reads included). */
+  readonly requestCount: number;
+  /** The last 200 requests, oldest first (a copy). */
+  readonly requestLog: readonly RequestLogEntry[];
+  /**
+   * A sha256 (hex) over everything a replication step or API write can change on this cluster:
+   * mode and role per type, cluster ids, known secondaries, paths filters, activation tokens
+   * outstanding, WAL indices, stored data (policies, mounts, auth methods and their data, service
+   * tokens), tokens issued (batch too), DR operation tokens and attempts, seal and key state.
+   * Not in it: clocks (heartbeats, canaries, lag), link and retry state, faults, down/up.
+   * Equal digests ⇔ no state change; settle replication first, since streaming changes it.
+   */
+  stateDigest(): string;
   snapshot(): ClusterSnapshot;
   /** The exact `data` of `GET sys/replication/status`. */
   replicationStatus(): Record<string, unknown>;
@@ -147,6 +191,8 @@ export interface Simulator {
   setLdapUser(username: string, password: string, groups?: string[]): void;
   /** Pairs currently partitioned. */
   partitions(): Array<[string, string]>;
+  /** A sha256 (hex) over every cluster's `stateDigest()`, by name: equal ⇔ no cluster changed. */
+  stateDigest(): string;
   /** Resolves once every connected secondary has applied all of its primary's writes (bounded by `timeoutMs`). */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
