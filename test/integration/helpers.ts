@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
 import type { VaultReplicationApi as ExportedApi } from '../../src/api.js';
-import type { TestingApi } from '../../src/testing.js';
+import type { Responder, TestingApi, UiRecord } from '../../src/testing.js';
 
 export type { Simulator, SimCluster, Fault } from '../vault-sim/index.js';
 /** What the suites drive: the extension's parts, exported only in ExtensionMode.Test (src/testing.ts). */
@@ -79,41 +79,99 @@ export function clusterEntries(sim: Simulator, names: readonly string[] = sim.cl
   }));
 }
 
-/** Writes `vaultReplication.clusters` to the workspace settings and waits until VS Code reads it back. */
+/**
+ * Writes the user's `vaultReplication.clusters` (the person running VS Code defines them: a
+ * machine-scoped setting, so in code-server it lands in the remote machine's settings) and waits
+ * until VS Code reads it back.
+ */
 export async function setClustersSetting(entries: readonly ClusterSettingEntry[] | undefined): Promise<void> {
-  const config = vscode.workspace.getConfiguration('vaultReplication');
-  try {
-    await config.update('clusters', entries, vscode.ConfigurationTarget.Workspace);
-  } catch {
-    // Not (yet) a registered setting: VS Code refuses to write it, but still reads it from the file.
-    writeWorkspaceSetting('vaultReplication.clusters', entries);
-  }
+  await vscode.workspace.getConfiguration('vaultReplication').update('clusters', entries, vscode.ConfigurationTarget.Global);
   await waitUntil('vaultReplication.clusters to be applied', () => {
-    const now = vscode.workspace.getConfiguration('vaultReplication').inspect('clusters')?.workspaceValue;
-    return JSON.stringify(now) === JSON.stringify(entries) || undefined;
+    const now = vscode.workspace.getConfiguration('vaultReplication').inspect('clusters')?.globalValue;
+    return JSON.stringify(now ?? []) === JSON.stringify(entries ?? []) || undefined;
   }, { timeoutMs: 10_000 });
 }
 
-function writeWorkspaceSetting(key: string, value: unknown): void {
-  const dir = join(workspaceDir(), '.vscode');
-  const file = join(dir, 'settings.json');
-  mkdirSync(dir, { recursive: true });
-  const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8') || '{}') as Record<string, unknown>) : {};
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+/** Writes `vaultReplication.workspaceClusters` (definitions a repository shares) to the workspace's settings. */
+export async function setWorkspaceClusters(entries: readonly unknown[] | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('vaultReplication').update('workspaceClusters', entries, vscode.ConfigurationTarget.Workspace);
+  await waitUntil('vaultReplication.workspaceClusters to be applied', () => {
+    const now = vscode.workspace.getConfiguration('vaultReplication').inspect('workspaceClusters')?.workspaceValue;
+    return JSON.stringify(now ?? []) === JSON.stringify(entries ?? []) || undefined;
+  }, { timeoutMs: 10_000 });
 }
 
-/** Configures the simulator's clusters (all, or `names`) in the workspace; returns the entries written. */
+/** Configures the simulator's clusters (all, or `names`) in the user's settings; returns the entries written. */
 export async function configureClusters(sim: Simulator, names?: readonly string[]): Promise<ClusterSettingEntry[]> {
   const entries = clusterEntries(sim, names);
   await setClustersSetting(entries);
   return entries;
 }
 
-/** Removes `vaultReplication.clusters` from the workspace settings. */
-export function clearClusters(): Promise<void> {
-  return setClustersSetting(undefined);
+/** Removes the clusters from the user's and the workspace's settings. */
+export async function clearClusters(): Promise<void> {
+  await setClustersSetting(undefined);
+  await setWorkspaceClusters(undefined);
+}
+
+// ---- answering prompts the way a user does ---------------------------------------------------
+
+export type { UiRecord, Responder } from '../../src/testing.js';
+type Prompt = Parameters<Responder>[0];
+
+/** What a scripted user does at each kind of prompt. Anything not scripted is Escape (and recorded). */
+export interface UserScript {
+  /** At a modal: press this button, `'first'` button, or Escape (undefined / `'escape'`). */
+  modal?: string | ((p: Extract<Prompt, { kind: 'modal' }>) => string | undefined);
+  /** In the "Type the cluster name" box: type this (undefined / `'escape'`: Escape). */
+  typed?: string;
+  /** At any other input box: the text to enter, undefined for Escape. */
+  input?: (p: Extract<Prompt, { kind: 'input' }>) => string | undefined;
+  /** At a pick: the value to choose (see `p.values`), undefined for Escape. */
+  pick?: (p: Extract<Prompt, { kind: 'pick' | 'pickMany' }> & { values?: unknown[] }) => unknown;
+  /** At a notification with actions: the action to click (default: dismissed). */
+  notify?: (p: Extract<Prompt, { kind: 'notify' }>) => string | undefined;
+}
+
+/** True for the typed confirmation's input box (gateway.ts CommandContext.confirm). */
+export function isTypedConfirmation(p: Prompt): boolean {
+  return p.kind === 'input' && /^Type ".*" to confirm\./.test(p.prompt);
+}
+
+/** From now on prompts are answered by `script` (none: by the real UI, which a suite must never reach). */
+export function answer(api: VaultReplicationApi, script: UserScript | undefined): void {
+  if (!script) {
+    api.ui.respond(undefined);
+    return;
+  }
+  api.ui.respond((p) => {
+    switch (p.kind) {
+      case 'modal': {
+        const m = typeof script.modal === 'function' ? script.modal(p) : script.modal;
+        return m === 'first' ? p.buttons[0] : m === 'escape' ? undefined : m;
+      }
+      case 'input':
+        if (isTypedConfirmation(p)) return script.typed === 'escape' ? undefined : script.typed;
+        return script.input?.(p);
+      case 'pick':
+      case 'pickMany':
+        return script.pick?.(p);
+      case 'notify':
+        return script.notify?.(p);
+      default:
+        return undefined;
+    }
+  });
+}
+
+/** A user who confirms: every modal's first button, the cluster name typed when asked. */
+export function confirming(name: string, more: Omit<UserScript, 'modal' | 'typed'> = {}): UserScript {
+  return { modal: 'first', typed: name, ...more };
+}
+
+/** The prompts recorded since `from` (an index into api.ui.records). */
+export function shownSince(api: VaultReplicationApi, from: number): UiRecord[] {
+  return api.ui.records.slice(from);
 }
 
 export interface WaitOptions {

@@ -112,6 +112,11 @@ export interface SimContext {
   handle(cluster: Cluster, req: http.IncomingMessage, res: http.ServerResponse): void;
 }
 
+// Body fields whose values are secrets, in requests and replies.
+const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'client_token', 'token', 'password', 'secret_id', 'dr_operation_token', 'otp', 'encoded_token', 'encoded_root_token', 'key', 'keys', 'keys_base64',
+]);
+
 export class Cluster implements SimCluster {
   readonly clusterName: string;
   readonly selfId = uuid();
@@ -136,6 +141,8 @@ export class Cluster implements SimCluster {
   drOpTokens = new Set<string>();
   connectionsAccepted = 0;
   requestsHandled = 0;
+  /** Every secret this cluster handed out or was given (see noteSecrets): what a leak scan looks for. */
+  readonly issuedSecrets = new Set<string>();
   private readonly recentRequests: RequestLogEntry[] = [];
   private readonly slowReplies = new Set<{ flush(): void; cancel(): void }>();
   down = true;
@@ -149,6 +156,23 @@ export class Cluster implements SimCluster {
     this.unsealKeys = Array.from({ length: keyShares }, () => randomBytes(33).toString('hex'));
     this.tokens = new TokenStore(this.store, () => this.keyring, () => this.selfId);
     this.mintRootToken();
+    for (const k of this.unsealKeys) {
+      this.issuedSecrets.add(k);
+      this.issuedSecrets.add(Buffer.from(k, 'hex').toString('base64'));
+    }
+  }
+
+  /**
+   * Records the secret values of a request or reply body (tokens, passwords, secret ids, activation
+   * and DR operation tokens, one-time pads, key shares), so a test can check none of them leaked.
+   */
+  noteSecrets(value: unknown, depth = 0): void {
+    if (depth > 8 || value === null || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const values = SECRET_FIELDS.has(k) ? (Array.isArray(v) ? v : [v]) : [];
+      for (const x of values) if (typeof x === 'string' && x.length >= 8) this.issuedSecrets.add(x);
+      if (values.length === 0) this.noteSecrets(v, depth + 1);
+    }
   }
 
   get address(): string {
@@ -231,6 +255,7 @@ export class Cluster implements SimCluster {
       creationTtl: 0, expireAt: 0, explicitMaxTtl: 0, period: 0, renewable: false, orphan: true, path: 'auth/token/root',
       type: 'service', numUses: 0, namespace: '', entityId: '' });
     this.rootToken = t.id;
+    this.issuedSecrets.add(t.id);
     return t.id;
   }
 

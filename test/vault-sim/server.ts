@@ -100,7 +100,9 @@ export async function serve(c: Cluster, req: http.IncomingMessage, res: http.Ser
     }
     const status = c.faults.find((f) => f.kind === 'status' && underPrefix(path, f.path));
     if (status && status.kind === 'status') throw new ApiError(status.code, status.errors ?? [`simulated HTTP ${status.code}`]);
+    c.noteSecrets(body);
     reply = await dispatch(c, { method, path, query: url.searchParams, headers: req.headers, body });
+    c.noteSecrets(reply.json);
   } catch (e) {
     if (e instanceof ApiError) reply = errorReply(e.status, e.errors);
     else {

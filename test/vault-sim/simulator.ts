@@ -151,6 +151,10 @@ class SimulatorImpl implements Simulator, SimContext, EngineHost, ApiHost {
     return [...this.cut].map((k) => k.split('\u0000') as [string, string]);
   }
 
+  issuedSecrets(): string[] {
+    return this.clusters.flatMap((c) => [...c.issuedSecrets]);
+  }
+
   stateDigest(): string {
     const h = createHash('sha256');
     for (const c of [...this.clusters].sort((a, b) => a.name.localeCompare(b.name))) h.update(`${c.name}\u0000${c.stateDigest()}\n`);

@@ -149,3 +149,21 @@ describe('vault-sim state digest', () => {
     }
   });
 });
+
+describe('issued secrets (for leak scans)', () => {
+  it('records root tokens, key shares, tokens created and passwords given, and nothing that is not a secret', async () => {
+    const sim = await startSimulator({ topology: ['a'], streamDelayMs: 10, heartbeatIntervalMs: 50 });
+    try {
+      const a = sim.cluster('a');
+      const headers = { 'x-vault-token': a.rootToken, 'content-type': 'application/json' };
+      const created = await (await fetch(`${a.address}/v1/auth/token/create`, { method: 'POST', headers, body: '{}' })).json() as { auth: { client_token: string } };
+      await fetch(`${a.address}/v1/sys/auth/userpass`, { method: 'POST', headers, body: JSON.stringify({ type: 'userpass' }) });
+      await fetch(`${a.address}/v1/auth/userpass/users/alice`, { method: 'POST', headers, body: JSON.stringify({ password: 'correct horse battery' }) });
+      const secrets = sim.issuedSecrets();
+      for (const s of [a.rootToken, created.auth.client_token, 'correct horse battery', a.unsealKeys[0]]) assert.ok(secrets.includes(s as string), `records ${String(s).slice(0, 6)}…`);
+      assert.ok(!secrets.includes('userpass'), 'a mount type is no secret');
+    } finally {
+      await sim.stop();
+    }
+  });
+});

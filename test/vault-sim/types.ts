@@ -162,6 +162,8 @@ export interface SimCluster {
    * Equal digests ⇔ no state change; settle replication first, since streaming changes it.
    */
   stateDigest(): string;
+  /** Every secret this cluster handed out or was given (tokens, passwords, secret ids, activation and DR operation tokens, pads, key shares). */
+  readonly issuedSecrets: ReadonlySet<string>;
   snapshot(): ClusterSnapshot;
   /** The exact `data` of `GET sys/replication/status`. */
   replicationStatus(): Record<string, unknown>;
@@ -193,6 +195,8 @@ export interface Simulator {
   partitions(): Array<[string, string]>;
   /** A sha256 (hex) over every cluster's `stateDigest()`, by name: equal ⇔ no cluster changed. */
   stateDigest(): string;
+  /** The secrets of every cluster (SimCluster.issuedSecrets), for a run-wide leak scan. */
+  issuedSecrets(): string[];
   /** Resolves once every connected secondary has applied all of its primary's writes (bounded by `timeoutMs`). */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
