@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { LoginCredentials } from '../clusters/registry.js';
 import type { ActionId } from '../replication/actions.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { runActivateSecondary, runFollowSecondary, checkActivationInput } from './core/activation.js';
 import { decisionOf } from './core/env.js';
 import {

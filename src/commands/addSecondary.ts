@@ -5,7 +5,7 @@
 // stopped.
 import * as vscode from 'vscode';
 import type { ActionId } from '../replication/actions.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { checkSecondaryCandidate, runAddSecondary } from './core/activation.js';
 import { decisionOf, viewOf } from './core/env.js';
 import { DEFAULT_SECONDARY_TOKEN_TTL, slugifySecondaryId, uniqueSecondaryId, validateSecondaryId, validateTtl } from './helpers.js';

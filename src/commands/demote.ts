@@ -1,7 +1,7 @@
 // Demote Performance / DR Primary: typed confirmation with the consequence (keeps its cluster
 // ID, connects to no primary until Update Primary).
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { decisionOf } from './core/env.js';
 import { runDemote } from './core/steps.js';
 import { type FlowDeps, cancelled, chooseCluster, flowCommand, precheck, requireTypedConfirmation, runStep, typeName, typeTitle } from './flow.js';

@@ -2,7 +2,7 @@
 // cluster's role). Typed confirmation with the consequence (new cluster ID on re-enable; wipes).
 import * as vscode from 'vscode';
 import type { ActionId } from '../replication/actions.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { decisionOf, viewOf } from './core/env.js';
 import { runDisable } from './core/steps.js';
 import { type FlowDeps, cancelled, chooseCluster, flowCommand, precheck, requireTypedConfirmation, runStep, typeName, typeTitle } from './flow.js';

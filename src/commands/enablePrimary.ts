@@ -1,7 +1,7 @@
 // Enable Performance Primary / Enable DR Primary: starts a replication set with the chosen
 // cluster as its primary (`primary_cluster_addr` optional).
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { runEnablePrimary } from './core/steps.js';
 import { validateAddress } from './helpers.js';
 import { type FlowDeps, argString, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeName, typeTitle } from './flow.js';

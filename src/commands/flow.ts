@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import type { VaultReplicationApi } from '../api.js';
 import type { ActionId } from '../replication/actions.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { isVaultError } from '../vault/errors.js';
 import {
   type FlowEnv, type StepProgress, type StepResult,

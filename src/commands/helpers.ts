@@ -12,7 +12,7 @@ export type Translate = (message: string, ...args: Array<string | number | boole
 export const fillPlaceholders: Translate = (message, ...args) =>
   message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
 
-export type ReplicationType = 'performance' | 'dr';
+export type { ReplicationType } from '../replication/views.js';
 
 // ---------------------------------------------------------------------------------------------
 // Secondary ids

@@ -2,7 +2,7 @@
 // primary of the same set: two primaries can lose data. Warned by a modal; a forced promotion
 // needs the cluster's name typed. DR needs a DR operation token or a batch DR token.
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { decisionOf } from './core/env.js';
 import { runPromote } from './core/steps.js';
 import { validateAddress } from './helpers.js';

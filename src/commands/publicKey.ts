@@ -2,7 +2,7 @@
 // activation flow (the primary encrypts the activation credentials to this key, so the secondary
 // never calls the primary's API). The key is public; it is shown and can be copied.
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { runGeneratePublicKey } from './core/steps.js';
 import { type FlowDeps, cancelled, chooseCluster, flowCommand, noPrompt, precheck, runStep, typeName } from './flow.js';
 

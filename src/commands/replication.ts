@@ -4,7 +4,7 @@
 // re-checks the chosen cluster with the model and refuses with the reason.
 import * as vscode from 'vscode';
 import type { VaultReplicationApi } from '../api.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { activateSecondaryCommand } from './activateSecondary.js';
 import { addSecondaryCommand } from './addSecondary.js';
 import { REPLICATION_COMMANDS, enablementKey } from './catalogue.js';

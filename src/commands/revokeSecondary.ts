@@ -1,7 +1,7 @@
 // Revoke Performance / DR Secondary on its primary: the secondary's id from known_secondaries
 // (prefilled from a secondary node in the tree). A modal names the id and the consequence.
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { decisionOf, viewOf } from './core/env.js';
 import { runRevokeSecondary } from './core/steps.js';
 import { type FlowDeps, argString, cancelled, chooseCluster, flowCommand, given, noPrompt, precheck, runStep, typeName, typeTitle } from './flow.js';

@@ -5,7 +5,7 @@
 // returned from the command (other extensions can run commands).
 import * as vscode from 'vscode';
 import { secondaryCandidates } from '../replication/actions.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import type { SecondaryActivationToken } from '../vault/model.js';
 import { runGenerateSecondaryToken } from './core/activation.js';
 import { allViews, ensurePolled, viewOf } from './core/env.js';

@@ -3,7 +3,7 @@
 // of primary cluster addresses (update_primary_addrs). Data is not wiped. DR needs a DR operation
 // token; after a DR failover a new activation token is required.
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { runGenerateSecondaryToken } from './core/activation.js';
 import { ensurePolled, viewOf } from './core/env.js';
 import { runUpdatePrimary } from './core/steps.js';

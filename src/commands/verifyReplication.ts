@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Poller } from '../clusters/poller.js';
 import type { Logger } from '../log.js';
-import type { ClusterView } from '../replication/derive.js';
+import type { ClusterView } from '../replication/views.js';
 import type { SecondaryReport, VerifyItem, VerifyReport } from '../replication/verify.js';
 import { collectAndVerify, primaryFor, type InventoryClient } from '../verify/collect.js';
 import { itemLabel } from '../verify/report.js';

@@ -3,7 +3,7 @@
 // peer that is also a configured cluster is named after it and clicking it reveals that
 // cluster's own node.
 import * as vscode from 'vscode';
-import type { PrimaryLinkView, ReplicationType, SecondaryView } from '../replication/derive.js';
+import type { PrimaryLinkView, ReplicationType, SecondaryView } from '../replication/views.js';
 import { REVEAL_COMMAND, formatAge, healthIcon, mdRow, mdText, tooltip, type ExplorerNode } from './node.js';
 
 function revealCommand(name: string): vscode.Command {

@@ -11,7 +11,7 @@
 //   detail node     `detail+<field>` (a value such as a cluster id; "Copy Value")
 //   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
 import * as vscode from 'vscode';
-import type { HealthCategory } from '../replication/states.js';
+import type { HealthCategory } from '../replication/health.js';
 
 export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';
 

@@ -5,7 +5,7 @@
 import type { ClusterRegistry } from '../../clusters/registry.js';
 import type { ClusterSnapshot } from '../../clusters/poller.js';
 import { allowedActions, type ActionDecision, type ActionId } from '../../replication/actions.js';
-import type { ClusterView, ReplicationType } from '../../replication/derive.js';
+import type { ClusterView, ReplicationType } from '../../replication/views.js';
 import { isVaultError } from '../../vault/errors.js';
 import type { VaultClient } from '../../vault/client.js';
 import { DrOperationTokens } from './drTokens.js';
