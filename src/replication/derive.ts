@@ -13,7 +13,7 @@
 
 import { formatDuration, plural } from '../text/index.js';
 import type { ClusterInfo, HealthStatus, ModeStatus, ReplicationStatus } from '../vault/model.js';
-import { assessCluster, assessLink, connectsToNoPrimary, type HealthCategory } from './health.js';
+import { assessCluster, connectsToNoPrimary, type HealthCategory } from './health.js';
 import { deriveMessages } from './messages.js';
 import { NOT_REPORTED, describeConnectionState, describeHealthCode, describeState, stateCategory } from './states.js';
 import {
@@ -250,8 +250,12 @@ export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, option
   // The one health model decides the cluster's and each mode's level.
   const assessment = assessCluster(view);
   view.health = assessment.level;
-  performance.health = assessment.modes.performance.level;
-  dr.health = assessment.modes.dr.level;
+  for (const type of REPLICATION_TYPES) {
+    const m = view[type];
+    m.health = assessment.modes[type].level;
+    // A primary's links are assessed in the order of its secondaries.
+    if (m.role === 'primary') m.secondaries.forEach((s, i) => { s.health = assessment.modes[type].links[i].level; });
+  }
   view.description = describeCluster(view);
   view.messages = deriveMessages(view, assessment);
   return view;
@@ -448,6 +452,7 @@ function deriveSecondaries(m: ModeView, s: ModeStatus, ctx: ModeContext): Second
       connectionBasis: basis,
       notReported: missing(info.raw, SECONDARY_ENTRY_FIELDS),
       lag: { basis: 'none', lagging: false, text: 'lag unknown' },
+      // Set from the assessment of the whole view.
       health: 'unknown',
       description: '',
     };
@@ -464,7 +469,6 @@ function deriveSecondaries(m: ModeView, s: ModeStatus, ctx: ModeContext): Second
     const peer = matchPeer(sec, info);
     sec.lag = computeLag(m.shippedWal, peer?.lastRemoteWal, previousWal, sec.canaryAgeMs, sec.connected, ctx.threshold);
     if (sec.lag.basis === 'none' && sec.notReported.includes('replication_primary_canary_age_ms')) sec.lag.text = `lag ${NOT_REPORTED}`;
-    sec.health = assessLink(ctx.input.name, m, sec).level;
     sec.description = describeSecondary(sec, listReported);
     out.push(sec);
   });
@@ -484,7 +488,6 @@ function deriveSecondaries(m: ModeView, s: ModeStatus, ctx: ModeContext): Second
       description: '',
     };
     matchPeer(sec, { nodeId: id });
-    sec.health = assessLink(ctx.input.name, m, sec).level;
     sec.description = describeSecondary(sec, listReported);
     out.push(sec);
   }

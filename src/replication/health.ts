@@ -7,9 +7,9 @@
 // It also says what the user can do next with a cluster that is not usable, and whether a login
 // can succeed there. Pure: no I/O, no vscode, no clock (the view carries its own `now`).
 
-import { capitalize, formatDuration } from '../text/index.js';
+import { formatDuration } from '../text/index.js';
 import { NOT_REPORTED, describeState } from './states.js';
-import { REPLICATION_TYPES, TYPE_TITLE, linkKey, type ClusterView, type ModeView, type ReplicationType, type SecondaryView } from './views.js';
+import { REPLICATION_TYPES, TYPE_HEADING, linkKey, type ClusterView, type ModeView, type ReplicationType, type SecondaryView } from './views.js';
 
 /**
  * Health levels, best first and worst last (the one place that orders them):
@@ -164,7 +164,7 @@ export function assessCluster(view: ClusterView, loggedIn: boolean = view.logged
   const modes = { performance: assessMode(view, view.performance), dr: assessMode(view, view.dr) };
   const reasons = bySeverity([...node, ...modes.performance.reasons, ...modes.dr.reasons]);
   const out: ClusterHealth = {
-    level: worstHealth(...reasons.map((r) => r.level)),
+    level: levelOf(reasons),
     reasons,
     modes,
     canLogIn: canLogIn(view),
@@ -205,7 +205,7 @@ function nodeReasons(view: ClusterView): HealthReason[] {
 function assessMode(view: ClusterView, m: ModeView): ModeHealth {
   const reasons: HealthReason[] = [];
   const links: LinkHealth[] = [];
-  const T = capitalize(TYPE_TITLE[m.type]);
+  const T = TYPE_HEADING[m.type];
   const add = (level: HealthCategory, code: HealthReasonCode, text: string, link?: LinkRef): void => {
     reasons.push(link ? { level, code, text, type: m.type, link } : { level, code, text, type: m.type });
   };
@@ -239,14 +239,14 @@ function assessMode(view: ClusterView, m: ModeView): ModeHealth {
     if (m.corruptedMerkleTree) add('broken', 'merkle-corrupted', `${T} Merkle tree is corrupted: run a merkle check, then reindex.`);
   }
   const sorted = bySeverity(reasons);
-  return { type: m.type, level: worstHealth(...sorted.map((r) => r.level)), reasons: sorted, links };
+  return { type: m.type, level: levelOf(sorted), reasons: sorted, links };
 }
 
 type Add = (level: HealthCategory, code: HealthReasonCode, text: string, link?: LinkRef) => void;
 
 /** A primary's own state; a missing `state` (older Vault) is judged from sys/health and the status having answered. */
 function primaryState(view: ClusterView, m: ModeView, add: Add): void {
-  const T = capitalize(TYPE_TITLE[m.type]);
+  const T = TYPE_HEADING[m.type];
   if (m.state === undefined) {
     const node = view.nodeRole === 'active' || view.nodeRole === 'standby' || view.nodeRole === 'perf-standby'
       ? `sys/health says ${view.nodeRoleText} and the status answered`
@@ -259,7 +259,7 @@ function primaryState(view: ClusterView, m: ModeView, add: Add): void {
 
 /** The UI's classification of a mode's `state`, as a reason (nothing when ok). */
 function stateReason(m: ModeView, add: Add, link?: LinkRef): void {
-  const T = capitalize(TYPE_TITLE[m.type]);
+  const T = TYPE_HEADING[m.type];
   const state = m.state ?? '';
   switch (m.stateCategory) {
     case 'bad':
@@ -293,7 +293,7 @@ export function connectsToNoPrimary(m: ModeView): boolean {
 
 /** A secondary's link to its primary; returns it (undefined when there is no primary to link to). */
 function secondarySide(view: ClusterView, m: ModeView, add: Add): LinkHealth | undefined {
-  const T = capitalize(TYPE_TITLE[m.type]);
+  const T = TYPE_HEADING[m.type];
   if (connectsToNoPrimary(m)) {
     add('broken', 'no-primary', `${T} secondary connects to no primary yet: known_primary_cluster_addrs is empty (it was demoted, or never pointed at a primary). Point it at its primary with update-primary.`);
     return undefined;
@@ -348,7 +348,8 @@ function secondarySide(view: ClusterView, m: ModeView, add: Add): LinkHealth | u
 
   for (const r of reasons) add(r.level, r.code, r.text, link);
   const connected = brokenAlready || allDisconnected ? false : anyConnected || connection === 'ok' || m.stateCategory === 'ok' ? true : undefined;
-  const out: LinkHealth = { link, level: worstHealth(...reasons.map((r) => r.level)), lagging, reasons: bySeverity(reasons) };
+  const sorted = bySeverity(reasons);
+  const out: LinkHealth = { link, level: levelOf(sorted), lagging, reasons: sorted };
   if (connected !== undefined) out.connected = connected;
   return out;
 }
@@ -359,7 +360,7 @@ function secondarySide(view: ClusterView, m: ModeView, add: Add): LinkHealth | u
  * the secondary merkle-syncs. What it makes of the primary: degraded (syncing while merkle-syncing).
  */
 export function assessLink(primaryName: string, m: ModeView, s: SecondaryView): LinkHealth {
-  const T = capitalize(TYPE_TITLE[m.type]);
+  const T = TYPE_HEADING[m.type];
   const link: LinkRef = { type: m.type, key: linkKey(primaryName, m.type, s.key), primary: primaryName, secondaryId: s.key };
   if (s.peer) link.secondary = s.peer.name;
   if (m.clusterId !== undefined) link.clusterId = m.clusterId;
@@ -418,12 +419,13 @@ function judgeByPeer(s: SecondaryView, name: string, T: string, add: (own: Healt
 
 /** Notes for fields an older Vault does not send about a primary's secondaries. */
 function notReportedNotes(m: ModeView, add: Add): void {
-  const T = capitalize(TYPE_TITLE[m.type]);
+  const T = TYPE_HEADING[m.type];
   if (m.notReported.includes('secondaries') && m.knownSecondaries.length > 0) {
     add('healthy', 'secondaries-not-reported', `${T} secondaries' connections (secondaries) ${NOT_REPORTED}: known_secondaries lists ${m.knownSecondaries.join(', ')}.`);
   }
+  if (!m.secondaries.some((s) => s.notReported.length > 0)) return;
   const fields = [...new Set(m.secondaries.flatMap((s) => s.notReported))];
-  if (fields.length) add('healthy', 'fields-not-reported', `${T} secondaries: ${fields.join(', ')} ${NOT_REPORTED}.`);
+  add('healthy', 'fields-not-reported', `${T} secondaries: ${fields.join(', ')} ${NOT_REPORTED}.`);
 }
 
 // ---- what the user can do ----
@@ -467,12 +469,14 @@ export function nextStep(view: ClusterView, loggedIn: boolean = view.loggedIn): 
 
 // ---- helpers ----
 
-/** Most severe first; equal levels keep their order (node, then performance, then DR). */
+/** Most severe first; equal levels keep their order (node, then performance, then DR): the sort is stable. */
 function bySeverity(reasons: HealthReason[]): HealthReason[] {
-  return reasons
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => compareHealth(b.r.level, a.r.level) || a.i - b.i)
-    .map((x) => x.r);
+  return reasons.sort((a, b) => compareHealth(b.level, a.level));
+}
+
+/** The level of the most severe reason (healthy when none); `reasons` sorted by bySeverity. */
+function levelOf(sorted: readonly HealthReason[]): HealthCategory {
+  return sorted[0]?.level ?? 'healthy';
 }
 
 /** Every link of a cluster's assessment, both types. */

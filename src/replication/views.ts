@@ -15,6 +15,8 @@ export const REPLICATION_TYPES: readonly ReplicationType[] = ['performance', 'dr
 export const TYPE_LABEL: Readonly<Record<ReplicationType, string>> = { performance: 'perf', dr: 'DR' };
 /** Title for sentences: "performance replication", "DR replication". */
 export const TYPE_TITLE: Readonly<Record<ReplicationType, string>> = { performance: 'performance', dr: 'DR' };
+/** Title at the start of a sentence: "Performance secondary us-east is disconnected." */
+export const TYPE_HEADING: Readonly<Record<ReplicationType, string>> = { performance: 'Performance', dr: 'DR' };
 
 /**
  * A cluster's role in one replication type. Beyond Vault's modes: `redacted` (the listener hides
