@@ -359,7 +359,7 @@ function secondarySide(view: ClusterView, m: ModeView, add: Add): LinkHealth | u
  * disconnected (or when the secondary reports itself broken), degraded when lagging, syncing while
  * the secondary merkle-syncs. What it makes of the primary: degraded (syncing while merkle-syncing).
  */
-export function assessLink(primaryName: string, m: ModeView, s: SecondaryView): LinkHealth {
+function assessLink(primaryName: string, m: ModeView, s: SecondaryView): LinkHealth {
   const T = TYPE_HEADING[m.type];
   const link: LinkRef = { type: m.type, key: linkKey(primaryName, m.type, s.key), primary: primaryName, secondaryId: s.key };
   if (s.peer) link.secondary = s.peer.name;

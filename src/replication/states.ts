@@ -2,8 +2,6 @@
 // sys/health code means, and how the official Vault UI classifies states
 // (vault-ui-replication.md §2.7, `core/helpers/cluster-states.js`). Pure data, no I/O.
 
-import type { HealthCategory } from './health.js';
-
 /** What the model says of a field that newer Vault versions send and this one did not. */
 export const NOT_REPORTED = 'not reported by this Vault version';
 
@@ -21,15 +19,6 @@ export function stateCategory(state: string | undefined): StateCategory {
   if (SYNCING_STATES.has(state)) return 'syncing';
   if (BAD_STATES.has(state)) return 'bad';
   return 'unknown';
-}
-
-export function stateCategoryToHealth(category: StateCategory): HealthCategory {
-  switch (category) {
-    case 'ok': return 'healthy';
-    case 'syncing': return 'syncing';
-    case 'bad': return 'broken';
-    default: return 'unknown';
-  }
 }
 
 const STATE_MEANINGS: Readonly<Record<string, string>> = {

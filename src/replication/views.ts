@@ -127,7 +127,7 @@ export interface SecondaryView {
   /** That cluster's own health in this replication type, when matched. */
   peerHealth?: HealthCategory;
   lag: LagView;
-  /** The link's health (health.ts assessLink): broken when disconnected, degraded when lagging. */
+  /** The link's own level (from health.ts assessCluster): broken when disconnected, degraded when lagging. */
   health: HealthCategory;
   /** "connected · heartbeat 2 s ago · in sync". */
   description: string;
