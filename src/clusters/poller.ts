@@ -8,7 +8,8 @@
 // No vscode import: it runs and is tested in plain Node.
 import { VaultError } from '../vault/errors.js';
 import type { HealthStatus, ReplicationStatus } from '../vault/model.js';
-import { deriveAll, type ClusterInput, type ClusterView } from '../replication/derive.js';
+import { deriveAll, type ClusterInput } from '../replication/derive.js';
+import type { ClusterView } from '../replication/views.js';
 import { Emitter, type Disposable, type Event } from './emitter.js';
 import type { ClusterRegistry } from './registry.js';
 import { pollDelayMs } from './timing.js';

@@ -11,7 +11,7 @@
 //
 // No vscode import: the status-bar and panel reporting subscribe to onDidUpdate.
 import { PropagationTracker, type PropagationReport } from '../replication/propagation.js';
-import type { ClusterView } from '../replication/derive.js';
+import type { ClusterView } from '../replication/views.js';
 import type { Change } from '../replication/diff.js';
 import { Emitter, type Disposable, type Event } from './emitter.js';
 import type { ClusterSnapshot } from './poller.js';

@@ -4,7 +4,7 @@
 // cluster does this argument name". Argument objects may pre-fill values (ids, TTLs, addresses,
 // paths); they can never answer a confirmation or reveal a secret: the gateway asks for those.
 import { isExplorerNode } from '../explorer/nodes.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 
 export type Args = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // actions, tree menus) and a body; the others are a handler over the same CommandContext.
 import type * as vscode from 'vscode';
 import { COMMAND, REPLICATION_COMMANDS } from '../flows/catalogue.js';
-import type { ReplicationType } from '../replication/derive.js';
+import type { ReplicationType } from '../replication/views.js';
 import { addCluster } from './clusters/addCluster.js';
 import { approve } from './clusters/approve.js';
 import { editCluster } from './clusters/editCluster.js';

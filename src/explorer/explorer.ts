@@ -10,7 +10,9 @@
 import * as vscode from 'vscode';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Poller } from '../clusters/poller.js';
-import { deriveClusterView, summarizeViews, type ClusterView } from '../replication/derive.js';
+import { deriveClusterView } from '../replication/derive.js';
+import { summarizeViews } from '../replication/summary.js';
+import type { ClusterView } from '../replication/views.js';
 import { ClusterNode } from './node.cluster.js';
 import { VIEW_ID } from '../flows/catalogue.js';
 import type { PolicyListCache } from '../policies/listCache.js';

@@ -3,7 +3,7 @@
 // Vault CE, not logged in, …). Messages come from the model (ClusterView.messages) or from the
 // login state; a message may carry a one-click action (Log In).
 import * as vscode from 'vscode';
-import type { MessageSeverity } from '../replication/derive.js';
+import type { MessageSeverity } from '../replication/messages.js';
 import { tooltip, type ExplorerNode } from './node.js';
 
 export interface MessageSpec {

@@ -3,7 +3,8 @@
 // a secondary), then the values of the status (cluster id, WAL indices, merkle root, reindex and
 // merkle-sync progress).
 import * as vscode from 'vscode';
-import type { ModeView, ReplicationType, ViewMessage } from '../replication/derive.js';
+import type { ViewMessage } from '../replication/messages.js';
+import type { ModeView, ReplicationType } from '../replication/views.js';
 import { DetailNode, type DetailSpec } from './node.detail.js';
 import { messageNodes } from './node.message.js';
 import { PrimaryLinkNode, SecondaryNode } from './node.secondary.js';

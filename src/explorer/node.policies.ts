@@ -4,7 +4,7 @@
 // from a cache read on first expansion (the tree is rebuilt on every poll and must not list
 // policies each time); see policies/listCache.ts.
 import * as vscode from 'vscode';
-import type { ClusterView } from '../replication/derive.js';
+import type { ClusterView } from '../replication/views.js';
 import type { PolicyListCache } from '../policies/listCache.js';
 import { messageNodes } from './node.message.js';
 import { PolicyNode } from './node.policy.js';

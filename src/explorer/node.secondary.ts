@@ -3,7 +3,7 @@
 // peer that is also a configured cluster is named after it and clicking it reveals that
 // cluster's own node.
 import * as vscode from 'vscode';
-import type { PrimaryLinkView, ReplicationType, SecondaryView } from '../replication/derive.js';
+import type { PrimaryLinkView, ReplicationType, SecondaryView } from '../replication/views.js';
 import { COMMAND } from '../flows/catalogue.js';
 import { escapeMarkdown } from '../text/index.js';
 import { formatAge, healthIcon, mdRow, tooltip, type ExplorerNode } from './node.js';

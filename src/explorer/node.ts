@@ -12,7 +12,7 @@
 //   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
 import * as vscode from 'vscode';
 import { COMMAND } from '../flows/catalogue.js';
-import type { HealthCategory } from '../replication/states.js';
+import type { HealthCategory } from '../replication/health.js';
 import { escapeMarkdown, markdownCode } from '../text/index.js';
 
 export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';

@@ -4,7 +4,7 @@
 // with its reason when not. No vscode import: the cores run (and are tested) in plain Node
 // against the simulator; the commands (src/commands) are the VS Code shells around them.
 import { allowedActions, type ActionDecision, type ActionId } from '../replication/actions.js';
-import type { ClusterView, ReplicationType } from '../replication/derive.js';
+import type { ClusterView, ReplicationType } from '../replication/views.js';
 import { sentence } from '../text/index.js';
 import { isVaultError } from '../vault/errors.js';
 import type { VaultClient } from '../vault/client.js';

@@ -3,7 +3,7 @@
 // Each checks the allowed-actions model first (StepRefused with its reason), makes one Vault
 // call with logging, waits briefly for the new role and re-reads the cluster.
 import type { ActionId } from '../replication/actions.js';
-import type { ModeView } from '../replication/derive.js';
+import type { ModeView } from '../replication/views.js';
 import type { DynamicFilter, PathsFilter, SecondaryPublicKey } from '../vault/model.js';
 import { validateAddress, validateServerPath, validateSecondaryId } from './validate.js';
 import {

@@ -2,7 +2,7 @@
 // call Vault, log its warnings and the outcome (all redacted by the log), and on a 403 let the
 // registry re-check the login. Then wait (bounded) until the cluster reports the expected role,
 // so the explorer shows the new role as soon as the step ends.
-import type { ModeView, ReplicationRole } from '../replication/derive.js';
+import type { ModeView, ReplicationRole } from '../replication/views.js';
 import type { VaultClient, WriteResult } from '../vault/client.js';
 import {
   type FlowEnv, type ReplicationType, type StepProgress,

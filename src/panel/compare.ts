@@ -1,7 +1,7 @@
 // Compares two clusters' latest views side by side: for each replication type in which one is the
 // other's primary (same replication set), "in sync" when the merkle roots match and the
 // secondary's last_remote_wal equals the WAL the primary shipped; otherwise how far behind. Pure.
-import type { ClusterView, ModeView, ReplicationType } from '../replication/derive.js';
+import type { ClusterView, ModeView, ReplicationType } from '../replication/views.js';
 import type { CompareDto, CompareModeDto, CompareSide } from './protocol.js';
 import { identityTranslate, type Translate } from './summaryModel.js';
 

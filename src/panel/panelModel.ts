@@ -1,7 +1,7 @@
 // The status panel's state for one cluster, kept on the host: the last raw status shown, the diff
 // against it (diffJson from src/replication), the bounded history, the lag series, and the DTOs
 // posted to the webview. Pure (no vscode import): tested in plain Node.
-import type { ClusterView } from '../replication/derive.js';
+import type { ClusterView } from '../replication/views.js';
 import { diffJson, type Change } from '../replication/diff.js';
 import { ChangeHistory, type HistoryEntry } from '../replication/history.js';
 import { LagSeries, type LagSample } from '../replication/lagSeries.js';

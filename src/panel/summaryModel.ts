@@ -2,7 +2,7 @@
 // summary DTO: badges with meanings, fields in a fixed order with their raw paths (for
 // highlighting), progress, notes, and the peers table. Pure (no vscode); labels go through `tr`
 // so the host can localize them.
-import type { ClusterView, ModeView, ReplicationType } from '../replication/derive.js';
+import type { ClusterView, ModeView, ReplicationType } from '../replication/views.js';
 import type { StateCategory } from '../replication/states.js';
 import type { ClusterSummary, JsonValue, ModeSummary, NoteDto, PathSegment, PeerRow, ProgressDto, StateBadge, SummaryField } from './protocol.js';
 import { arraySegments } from './protocol.js';

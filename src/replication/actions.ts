@@ -3,7 +3,8 @@
 // and the API's rules (vault-api.md §2, §7), and adds what the UI lacks (DR secondary disable,
 // recover, reindex and merkle-check with a DR operation token). Pure, no vscode.
 
-import { type ClusterView, type ModeView, type ReplicationType, isEnabledRole } from './derive.js';
+import { capitalize } from '../text/index.js';
+import { TYPE_TITLE, isEnabledRole, type ClusterView, type ModeView, type ReplicationType } from './views.js';
 
 export const ACTION_IDS = [
   'performance.enablePrimary',
@@ -176,7 +177,6 @@ export interface ActionContext {
   others?: readonly ClusterView[];
 }
 
-const TITLE: Record<ReplicationType, string> = { performance: 'performance', dr: 'DR' };
 
 /** Which steps the cluster allows now, each with the reason when not. Every ActionId is present. */
 export function allowedActions(view: ClusterView, context: ActionContext = {}): Map<ActionId, ActionDecision> {
@@ -223,18 +223,18 @@ function clusterGate(view: ClusterView): string | undefined {
 }
 
 function modeGate(view: ClusterView, m: ModeView): string | undefined {
-  if (m.role === 'unsupported') return `${TITLE[m.type]} replication is not supported on ${view.name}`;
-  if (m.role === 'unknown' || m.role === 'unavailable') return `the ${TITLE[m.type]} replication state of ${view.name} is unknown`;
+  if (m.role === 'unsupported') return `${TYPE_TITLE[m.type]} replication is not supported on ${view.name}`;
+  if (m.role === 'unknown' || m.role === 'unavailable') return `the ${TYPE_TITLE[m.type]} replication state of ${view.name} is unknown`;
   return undefined;
 }
 
 function roleText(view: ClusterView, m: ModeView): string {
   switch (m.role) {
-    case 'primary': return `${view.name} is a ${TITLE[m.type]} primary`;
-    case 'secondary': return `${view.name} is a ${TITLE[m.type]} secondary`;
-    case 'bootstrapping': return `${TITLE[m.type]} replication is bootstrapping on ${view.name}`;
-    case 'disabled': return `${TITLE[m.type]} replication is disabled on ${view.name}`;
-    default: return `the ${TITLE[m.type]} replication state of ${view.name} is ${m.role}`;
+    case 'primary': return `${view.name} is a ${TYPE_TITLE[m.type]} primary`;
+    case 'secondary': return `${view.name} is a ${TYPE_TITLE[m.type]} secondary`;
+    case 'bootstrapping': return `${TYPE_TITLE[m.type]} replication is bootstrapping on ${view.name}`;
+    case 'disabled': return `${TYPE_TITLE[m.type]} replication is disabled on ${view.name}`;
+    default: return `the ${TYPE_TITLE[m.type]} replication state of ${view.name} is ${m.role}`;
   }
 }
 
@@ -260,13 +260,13 @@ function stateReason(id: ActionId, view: ClusterView, context: ActionContext): s
   const is = (role: ModeView['role']): boolean => m.role === role;
   switch (step) {
     case 'enablePrimary':
-      if (is('primary')) return `${view.name} is already a ${TITLE[type]} primary`;
-      if (is('secondary')) return `${view.name} is a ${TITLE[type]} secondary: promote it instead`;
+      if (is('primary')) return `${view.name} is already a ${TYPE_TITLE[type]} primary`;
+      if (is('secondary')) return `${view.name} is a ${TYPE_TITLE[type]} secondary: promote it instead`;
       if (!is('disabled')) return roleText(view, m);
       return undefined;
     case 'activateSecondary':
-      if (is('primary')) return `${view.name} is a ${TITLE[type]} primary: demote or disable it first`;
-      if (is('secondary')) return `${view.name} is already a ${TITLE[type]} secondary: use update-primary to point it at another primary`;
+      if (is('primary')) return `${view.name} is a ${TYPE_TITLE[type]} primary: demote or disable it first`;
+      if (is('secondary')) return `${view.name} is already a ${TYPE_TITLE[type]} secondary: use update-primary to point it at another primary`;
       if (!is('disabled')) return roleText(view, m);
       if (type === 'dr' && isEnabledRole(other.role)) return `disable performance replication on ${view.name} before making it a DR secondary`;
       return undefined;
@@ -276,27 +276,27 @@ function stateReason(id: ActionId, view: ClusterView, context: ActionContext): s
     case 'disablePrimary':
     case 'pathsFilter':
       if (is('bootstrapping') && step === 'disablePrimary' && bootstrappingSide(m) !== 'secondary') return undefined;
-      if (!is('primary')) return `${view.name} is not a ${TITLE[type]} primary (${m.role})`;
+      if (!is('primary')) return `${view.name} is not a ${TYPE_TITLE[type]} primary (${m.role})`;
       if (step === 'pathsFilter' && m.secondaries.length === 0 && m.knownSecondaries.length === 0) return `${view.name} has no performance secondaries to filter`;
       return undefined;
     case 'revokeSecondary':
-      if (!is('primary')) return `${view.name} is not a ${TITLE[type]} primary (${m.role})`;
-      if (m.knownSecondaries.length === 0 && m.secondaries.length === 0) return `${view.name} has no known ${TITLE[type]} secondaries`;
+      if (!is('primary')) return `${view.name} is not a ${TYPE_TITLE[type]} primary (${m.role})`;
+      if (m.knownSecondaries.length === 0 && m.secondaries.length === 0) return `${view.name} has no known ${TYPE_TITLE[type]} secondaries`;
       return undefined;
     case 'promote': {
-      if (!is('secondary')) return `${view.name} is not a ${TITLE[type]} secondary (${m.role})`;
+      if (!is('secondary')) return `${view.name} is not a ${TYPE_TITLE[type]} secondary (${m.role})`;
       const rival = (context.others ?? []).find(
         (o) => o.name !== view.name && o[type].role === 'primary' && m.clusterId !== undefined && o[type].clusterId === m.clusterId,
       );
-      if (rival) return `${rival.name} is already the ${TITLE[type]} primary of this replication set: demote it first (two primaries can lose data)`;
+      if (rival) return `${rival.name} is already the ${TYPE_TITLE[type]} primary of this replication set: demote it first (two primaries can lose data)`;
       return undefined;
     }
     case 'disableSecondary':
       if (is('bootstrapping') && bootstrappingSide(m) !== 'primary') return undefined;
-      if (!is('secondary')) return `${view.name} is not a ${TITLE[type]} secondary (${m.role})`;
+      if (!is('secondary')) return `${view.name} is not a ${TYPE_TITLE[type]} secondary (${m.role})`;
       return undefined;
     case 'updatePrimary':
-      if (!is('secondary')) return `${view.name} is not a ${TITLE[type]} secondary (${m.role})`;
+      if (!is('secondary')) return `${view.name} is not a ${TYPE_TITLE[type]} secondary (${m.role})`;
       return undefined;
     case 'generateOperationToken':
     case 'deleteOperationToken':
@@ -311,15 +311,11 @@ function stateReason(id: ActionId, view: ClusterView, context: ActionContext): s
 export function consequenceFor(id: ActionId, view: ClusterView): string | undefined {
   const a = ACTIONS[id];
   if (!a.consequence) return undefined;
-  let text = a.consequence.replace(/\{cluster\}/g, view.name).replace(/\{type\}/g, a.type ? TITLE[a.type] : '');
+  let text = a.consequence.replace(/\{cluster\}/g, view.name).replace(/\{type\}/g, a.type ? TYPE_TITLE[a.type] : '');
   if (id === 'dr.demote' && isEnabledRole(view.performance.role)) {
     text += ` ${view.name} is also in performance replication: demoting it leaves that setup without a performance primary.`;
   }
   return text;
-}
-
-function capitalizeRole(role: string): string {
-  return role.charAt(0).toUpperCase() + role.slice(1);
 }
 
 /**
@@ -331,8 +327,8 @@ export function contextFlags(view: ClusterView): string {
   return [
     'cluster',
     view.loggedIn ? 'loggedIn' : 'loggedOut',
-    `perf${capitalizeRole(view.performance.role)}`,
-    `dr${capitalizeRole(view.dr.role)}`,
+    `perf${capitalize(view.performance.role)}`,
+    `dr${capitalize(view.dr.role)}`,
     view.health,
   ].join('+');
 }
@@ -353,7 +349,7 @@ export function secondaryCandidates(primary: ClusterView, type: ReplicationType,
     .map((o) => {
       const m = o[type];
       if (m.role === 'secondary' && m.clusterId !== undefined && m.clusterId === primary[type].clusterId) {
-        return { name: o.name, allowed: false, reason: `${o.name} is already a ${TITLE[type]} secondary of ${primary.name}` };
+        return { name: o.name, allowed: false, reason: `${o.name} is already a ${TYPE_TITLE[type]} secondary of ${primary.name}` };
       }
       const d = allowedActions(o).get(`${type}.activateSecondary`) as ActionDecision;
       return d.allowed ? { name: o.name, allowed: true } : { name: o.name, allowed: false, reason: d.reason as string };

@@ -1,51 +1,36 @@
 // From what one poll of a cluster returned (sys/health, sys/replication/status, or the error) to the
-// view every VS Code part renders: roles, states with their meaning, a health category, the node's
-// role, a one-line description, message items, and per-secondary heartbeat and lag. Pure: the
-// clock is a parameter, nothing here does I/O or imports vscode.
+// view every VS Code part renders (views.ts): roles, states with their meaning, the node's role, a
+// one-line description, per-secondary heartbeat and lag; then its health (health.ts) and messages
+// (messages.ts). Pure: the clock is a parameter, nothing here does I/O or imports vscode.
 //
 // Lag needs two clusters: the primary's shipped WAL and the secondary's `last_remote_wal`. So the
 // views of all clusters are derived twice (deriveAll): once alone, then with a PeerIndex built
 // from the first pass, which links each secondary entry to the known cluster it is.
+//
+// Older Vault versions send fewer fields (no `state` before some versions, no `connection_state`
+// before 2024, no `clock_skew_ms`/`replication_primary_canary_age_ms` per peer before 2020): the
+// view lists them in `notReported`, and what they would say is judged from what is there.
 
-import type { ClusterInfo, HealthStatus, ModeStatus, ReindexProgress, ReplicationStatus } from '../vault/model.js';
+import { formatDuration, plural } from '../text/index.js';
+import type { ClusterInfo, HealthStatus, ModeStatus, ReplicationStatus } from '../vault/model.js';
+import { assessCluster, connectsToNoPrimary, type HealthCategory } from './health.js';
+import { deriveMessages } from './messages.js';
+import { NOT_REPORTED, describeConnectionState, describeHealthCode, describeState, stateCategory } from './states.js';
 import {
-  type HealthCategory,
-  type StateCategory,
-  describeConnectionState,
-  describeHealthCode,
-  describeState,
-  stateCategory,
-  stateCategoryToHealth,
-  worstHealth,
-} from './states.js';
-
-export type ReplicationType = 'performance' | 'dr';
-export const REPLICATION_TYPES: readonly ReplicationType[] = ['performance', 'dr'];
-
-/**
- * A cluster's role in one replication type. Beyond Vault's modes: `redacted` (the listener hides
- * the status endpoints), `ce` (Vault CE, no replication), `unavailable` (no status could be read).
- */
-export type ReplicationRole =
-  | 'primary'
-  | 'secondary'
-  | 'disabled'
-  | 'bootstrapping'
-  | 'unsupported'
-  | 'unknown'
-  | 'redacted'
-  | 'ce'
-  | 'unavailable';
-
-/** What the node behind the configured address is, from the sys/health code (and body). */
-export type NodeRole = 'active' | 'standby' | 'perf-standby' | 'dr-secondary' | 'sealed' | 'not-initialized' | 'removed' | 'unknown';
-
-/** What deriveClusterView needs of an error: VaultError fits, and so does any `{kind, message}`. */
-export interface ErrorLike {
-  kind: string;
-  message: string;
-  status?: number;
-}
+  REPLICATION_TYPES,
+  TYPE_LABEL,
+  isEnabledRole,
+  type ClusterView,
+  type ConnectionBasis,
+  type ErrorLike,
+  type LagView,
+  type ModeView,
+  type NodeRole,
+  type PrimaryLinkView,
+  type ReplicationRole,
+  type ReplicationType,
+  type SecondaryView,
+} from './views.js';
 
 /** One poll of one cluster. */
 export interface ClusterInput {
@@ -67,208 +52,21 @@ export interface DeriveOptions {
   previous?: ClusterView;
   /** A canary age above this is lagging. Default DEFAULT_CANARY_LAG_THRESHOLD_MS. */
   canaryLagThresholdMs?: number;
+  /** When a peer entry has no `connection_status` (older Vault): a heartbeat older than this means disconnected. Default DEFAULT_HEARTBEAT_STALE_MS. */
+  heartbeatStaleMs?: number;
 }
 
 /** 10 s: the official UI's poll interval; a canary older than one poll means replication is behind. */
 export const DEFAULT_CANARY_LAG_THRESHOLD_MS = 10_000;
 
-export interface PeerRef {
-  name: string;
-  address: string;
-}
-
-/**
- * How far a secondary is behind its primary.
- * - `wal`: the primary's shipped WAL (`last_performance_wal`/`last_dr_wal`, else `last_wal`) minus the
- *   secondary's `last_remote_wal`, when both clusters are known. Clamped at 0: the two clusters are
- *   polled at slightly different moments.
- * - `canary`: `replication_primary_canary_age_ms` as the primary reports it for this secondary.
- *
- * **lagging** is true when either
- *   (a) the WAL distance is > 0 AND the secondary's `last_remote_wal` is still below the WAL the
- *       primary had shipped at the *previous* poll, i.e. what the primary had one poll ago has not
- *       arrived (a steady stream of writes alone does not count); needs `options.previous`; or
- *   (b) the canary age is above the threshold.
- * A disconnected secondary is not "lagging": it is broken, and counted as disconnected.
- */
-export interface LagView {
-  basis: 'wal' | 'canary' | 'none';
-  walDistance?: number;
-  primaryWal?: number;
-  secondaryWal?: number;
-  /** The primary's shipped WAL at the previous poll, when known. */
-  previousPrimaryWal?: number;
-  canaryAgeMs?: number;
-  lagging: boolean;
-  /** Why it is lagging, in words. */
-  reason?: string;
-  /** Short text: "in sync", "12 WALs behind", "canary 1.2 s", "lag unknown". */
-  text: string;
-}
-
-/** One secondary as its primary sees it (an entry of `secondaries[]`, or an id only in `known_secondaries`). */
-export interface SecondaryView {
-  /** `node_id`, else `api_address`, else `#<index>`: stable across polls. */
-  key: string;
-  nodeId?: string;
-  apiAddress?: string;
-  clusterAddress?: string;
-  /** `live`: an entry of `secondaries[]`; `known-only`: listed in `known_secondaries` with no live entry. */
-  source: 'live' | 'known-only';
-  /** In `known_secondaries` (activated and not revoked). */
-  known: boolean;
-  connectionStatus?: string;
-  connected: boolean;
-  lastHeartbeat?: string;
-  /** now − last_heartbeat; undefined when absent, unparsable or Go's zero time. Never negative. */
-  heartbeatAgeMs?: number;
-  lastHeartbeatDurationMs?: number;
-  clockSkewMs?: number;
-  canaryAgeMs?: number;
-  /** The known cluster this secondary is, when matched (for a link in the UI). */
-  peer?: PeerRef;
-  /** That cluster's state for this replication type, when matched. */
-  peerState?: string;
-  lag: LagView;
-  health: HealthCategory;
-  /** "connected · heartbeat 2 s ago · in sync". */
-  description: string;
-}
-
-/** One entry of a secondary's `primaries[]`. */
-export interface PrimaryLinkView {
-  apiAddress?: string;
-  clusterAddress?: string;
-  connectionStatus?: string;
-  connected: boolean;
-  lastHeartbeat?: string;
-  heartbeatAgeMs?: number;
-  clockSkewMs?: number;
-  peer?: PeerRef;
-}
-
-export interface ModeView {
-  type: ReplicationType;
-  /** "perf" or "DR". */
-  label: string;
-  role: ReplicationRole;
-  /** `mode` as Vault sent it (or as sys/health reported it), when any. */
-  mode?: string;
-  /** Where the role came from: sys/replication/status, or sys/health's replication_*_mode when the status was unreadable. */
-  roleSource: 'status' | 'health' | 'none';
-  /** The replication set's id (`cluster_id`). */
-  clusterId?: string;
-  state?: string;
-  stateMeaning: string;
-  stateCategory: StateCategory;
-  connectionState?: string;
-  connectionMeaning?: string;
-  connectionCategory?: StateCategory;
-  /** This mode's health; `healthy` when the mode is not in use. */
-  health: HealthCategory;
-  /** The UI's "Everything is in sync": a secondary in `stream-wals`. */
-  inSync: boolean;
-  lastWal?: number;
-  /** `last_performance_wal` / `last_dr_wal`, else `last_wal`: what the primary side has shipped. */
-  shippedWal?: number;
-  lastRemoteWal?: number;
-  merkleRoot?: string;
-  primaryClusterAddr?: string;
-  knownPrimaryClusterAddrs: string[];
-  secondaryId?: string;
-  knownSecondaries: string[];
-  /** On a primary: live entries first (in Vault's order), then ids known but not live. */
-  secondaries: SecondaryView[];
-  /** On a secondary. */
-  primaries: PrimaryLinkView[];
-  /** On a secondary: the known cluster that is the primary of its replication set. */
-  primaryPeer?: PeerRef;
-  /** On a secondary: its lag behind primaryPeer. */
-  lag?: LagView;
-  reindex?: ReindexProgress & { percent?: number };
-  merkleSyncPercent?: number;
-  corruptedMerkleTree: boolean;
-  /** "perf primary", "perf secondary · stream-wals". */
-  description: string;
-}
-
-export type MessageSeverity = 'error' | 'warning' | 'info';
-
-export type MessageCode =
-  | 'unreachable'
-  | 'error'
-  | 'sealed'
-  | 'not-initialized'
-  | 'removed'
-  | 'ha-unhealthy'
-  | 'standby'
-  | 'perf-standby'
-  | 'permission-denied'
-  | 'redacted'
-  | 'ce'
-  | 'unsupported'
-  | 'not-logged-in'
-  | 'status-unavailable'
-  | 'state-bad'
-  | 'connection-bad'
-  | 'syncing'
-  | 'bootstrapping'
-  | 'reindexing'
-  | 'merkle-corrupted'
-  | 'no-primary-addrs'
-  | 'secondary-disconnected'
-  | 'secondary-lagging'
-  | 'license';
-
-/** A message item: what is wrong (or notable), for a tree message node or a panel note. */
-export interface ViewMessage {
-  code: MessageCode;
-  severity: MessageSeverity;
-  text: string;
-  /** The replication type it is about, when it is about one. */
-  type?: ReplicationType;
-}
-
-export interface ClusterView {
-  name: string;
-  address: string;
-  /** sys/health or the status answered. */
-  reachable: boolean;
-  loggedIn: boolean;
-  health: HealthCategory;
-  healthCode?: number;
-  healthCodeMeaning: string;
-  nodeRole: NodeRole;
-  /** "active", "standby", "performance standby", "DR secondary", "sealed", … */
-  nodeRoleText: string;
-  sealed: boolean;
-  initialized?: boolean;
-  enterprise?: boolean;
-  version?: string;
-  statusKind: 'enterprise' | 'ce' | 'redacted' | 'none';
-  performance: ModeView;
-  dr: ModeView;
-  /** "perf primary · DR primary", "perf secondary · stream-wals", "sealed", "unreachable". */
-  description: string;
-  messages: ViewMessage[];
-  error?: ErrorLike;
-  /** The clock the view was derived with (epoch ms). */
-  now: number;
-}
-
-const TYPE_LABEL: Record<ReplicationType, string> = { performance: 'perf', dr: 'DR' };
-const TYPE_TITLE: Record<ReplicationType, string> = { performance: 'performance', dr: 'DR' };
+/** 30 s: three of the official UI's polls without a heartbeat exchanged with a peer. */
+export const DEFAULT_HEARTBEAT_STALE_MS = 30_000;
 
 const KNOWN_MODES: ReadonlySet<string> = new Set(['primary', 'secondary', 'disabled', 'bootstrapping', 'unsupported']);
 
 /** Vault's `mode` string → role; empty, `unknown` and anything new → `unknown`. */
 export function roleOfMode(mode: string | undefined): ReplicationRole {
   return mode !== undefined && KNOWN_MODES.has(mode) ? (mode as ReplicationRole) : 'unknown';
-}
-
-/** True for roles in which the cluster takes part in replication of that type. */
-export function isEnabledRole(role: ReplicationRole): boolean {
-  return role === 'primary' || role === 'secondary' || role === 'bootstrapping';
 }
 
 const UNREACHABLE_KINDS: ReadonlySet<string> = new Set(['network', 'tls', 'timeout']);
@@ -285,20 +83,6 @@ export function parseTime(rfc3339: string | undefined): number | undefined {
 function ageMs(rfc3339: string | undefined, now: number): number | undefined {
   const t = parseTime(rfc3339);
   return t === undefined ? undefined : Math.max(0, now - t);
-}
-
-/** "850 ms", "2.4 s", "3 min", "2 h". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
-  return `${Math.round(ms / 86_400_000)} d`;
-}
-
-function plural(n: number, one: string, many: string = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 // ---- peers ----
@@ -420,9 +204,15 @@ export class PeerIndex {
 /** Derives one cluster's view. Pass `peers` (from a first pass over all clusters) to get WAL lag and peer links. */
 export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, options: DeriveOptions = {}): ClusterView {
   const now = options.now ?? input.fetchedAt ?? Date.now();
-  const threshold = options.canaryLagThresholdMs ?? DEFAULT_CANARY_LAG_THRESHOLD_MS;
   const { health, status, error } = input;
-  const ctx: ModeContext = { input, peers, now, threshold, previous: options.previous };
+  const ctx: ModeContext = {
+    input,
+    peers,
+    now,
+    threshold: options.canaryLagThresholdMs ?? DEFAULT_CANARY_LAG_THRESHOLD_MS,
+    staleMs: options.heartbeatStaleMs ?? DEFAULT_HEARTBEAT_STALE_MS,
+    previous: options.previous,
+  };
 
   const performance = deriveMode('performance', ctx);
   const dr = deriveMode('dr', ctx);
@@ -432,29 +222,18 @@ export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, option
   const unreachable = health === undefined && status === undefined && error !== undefined && UNREACHABLE_KINDS.has(error.kind);
   const nodeRole = deriveNodeRole(health, sealed);
 
-  let category: HealthCategory;
-  // Vault's own precedence: not initialized and removed come before sealed (an uninitialized node is also sealed).
-  if (unreachable) category = 'unreachable';
-  else if (nodeRole === 'not-initialized' || nodeRole === 'removed') category = 'broken';
-  else if (sealed) category = 'sealed';
-  else if (health === undefined && status === undefined) category = 'unknown';
-  else if (health !== undefined && (health.code === 474 || health.initialized === false)) category = 'broken';
-  else {
-    category = worstHealth(performance.health, dr.health);
-    // The status read failed for a reason other than redaction: what we show may be stale or guessed.
-    if (status === undefined && error !== undefined && error.kind !== 'redacted') category = worstHealth(category, 'unknown');
-  }
-
   const view: ClusterView = {
     name: input.name,
     address: input.address,
     reachable: reachable && !unreachable,
+    unreachable,
     loggedIn: input.loggedIn === true,
-    health: category,
+    health: 'unknown',
     healthCodeMeaning: describeHealthCode(health?.code),
     nodeRole,
     nodeRoleText: NODE_ROLE_TEXT[nodeRole] + (health?.code === 472 && health.standby === true ? ' (standby node)' : ''),
     sealed,
+    licenseTerminated: health?.license?.terminated === true,
     statusKind: status?.kind ?? 'none',
     performance,
     dr,
@@ -467,8 +246,18 @@ export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, option
   if (health?.enterprise !== undefined) view.enterprise = health.enterprise;
   if (health?.version !== undefined) view.version = health.version;
   if (error !== undefined) view.error = { kind: error.kind, message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) };
-  view.description = describeCluster(view, unreachable);
-  view.messages = deriveMessages(view, input, unreachable);
+
+  // The one health model decides the cluster's and each mode's level.
+  const assessment = assessCluster(view);
+  view.health = assessment.level;
+  for (const type of REPLICATION_TYPES) {
+    const m = view[type];
+    m.health = assessment.modes[type].level;
+    // A primary's links are assessed in the order of its secondaries.
+    if (m.role === 'primary') m.secondaries.forEach((s, i) => { s.health = assessment.modes[type].links[i].level; });
+  }
+  view.description = describeCluster(view);
+  view.messages = deriveMessages(view, assessment);
   return view;
 }
 
@@ -477,6 +266,7 @@ interface ModeContext {
   peers: PeerIndex | undefined;
   now: number;
   threshold: number;
+  staleMs: number;
   previous: ClusterView | undefined;
 }
 
@@ -523,7 +313,9 @@ function emptyMode(type: ReplicationType, role: ReplicationRole, roleSource: Mod
     roleSource,
     stateMeaning: describeState(undefined),
     stateCategory: 'unknown',
-    health: role === 'unknown' ? 'unknown' : role === 'bootstrapping' ? 'syncing' : 'healthy',
+    notReported: [],
+    // Set from the assessment once the whole view is known.
+    health: 'unknown',
     inSync: false,
     knownPrimaryClusterAddrs: [],
     knownSecondaries: [],
@@ -545,22 +337,29 @@ function deriveMode(type: ReplicationType, ctx: ModeContext): ModeView {
   // No status: sys/health still tells the modes (it is heartbeated to standbys, vault-api.md §6).
   const healthMode = type === 'performance' ? health?.replicationPerformanceMode : health?.replicationDrMode;
   if (health?.enterprise === false) return emptyMode(type, 'ce', 'health', healthMode);
-  if (healthMode !== undefined && healthMode !== '') {
-    const role = roleOfMode(healthMode);
-    const m = emptyMode(type, role, 'health', healthMode);
-    // The state is unknown without the status: an enabled mode's health is unknown, not healthy.
-    if (isEnabledRole(role)) m.health = role === 'bootstrapping' ? 'syncing' : 'unknown';
-    return m;
-  }
+  if (healthMode !== undefined && healthMode !== '') return emptyMode(type, roleOfMode(healthMode), 'health', healthMode);
   return emptyMode(type, 'unavailable', 'none');
+}
+
+/** Fields newer Vault versions send per role that an older one may not (the rest are not judged on). */
+const ROLE_FIELDS: Readonly<Partial<Record<ReplicationRole, readonly string[]>>> = {
+  primary: ['state', 'secondaries'],
+  secondary: ['state', 'connection_state', 'primaries'],
+};
+const SECONDARY_ENTRY_FIELDS = ['connection_status', 'last_heartbeat_duration_ms', 'clock_skew_ms', 'replication_primary_canary_age_ms'];
+const PRIMARY_ENTRY_FIELDS = ['connection_status', 'last_heartbeat_duration_ms', 'clock_skew_ms'];
+
+function missing(raw: Record<string, unknown>, fields: readonly string[]): string[] {
+  return fields.filter((f) => raw[f] === undefined || raw[f] === null || raw[f] === '');
 }
 
 function deriveEnterpriseMode(type: ReplicationType, s: ModeStatus, ctx: ModeContext): ModeView {
   const role = roleOfMode(s.mode);
   const m = emptyMode(type, role, 'status', s.mode);
+  m.notReported = missing(s.raw, ROLE_FIELDS[role] ?? []);
   if (s.clusterId !== undefined && s.clusterId !== '') m.clusterId = s.clusterId;
   if (s.state !== undefined && s.state !== '') m.state = s.state;
-  m.stateMeaning = describeState(m.state);
+  m.stateMeaning = m.state === undefined && isEnabledRole(role) ? NOT_REPORTED : describeState(m.state);
   m.stateCategory = stateCategory(m.state);
   if (s.connectionState !== undefined && s.connectionState !== '') {
     m.connectionState = s.connectionState;
@@ -589,11 +388,8 @@ function deriveEnterpriseMode(type: ReplicationType, s: ModeStatus, ctx: ModeCon
   }
 
   if (role === 'primary') {
-    m.health = worstHealth(stateCategoryToHealth(m.stateCategory), m.corruptedMerkleTree ? 'broken' : 'healthy');
     m.secondaries = deriveSecondaries(m, s, ctx);
   } else if (role === 'secondary') {
-    const conn = m.connectionCategory !== undefined ? stateCategoryToHealth(m.connectionCategory) : 'healthy';
-    m.health = worstHealth(stateCategoryToHealth(m.stateCategory), conn, m.corruptedMerkleTree ? 'broken' : 'healthy');
     m.primaries = s.primaries.map((p) => derivePrimaryLink(p, ctx));
     const primary = ctx.peers?.primaryOf(type, m.clusterId, ctx.input.name);
     if (primary) {
@@ -601,20 +397,26 @@ function deriveEnterpriseMode(type: ReplicationType, s: ModeStatus, ctx: ModeCon
       for (const link of m.primaries) link.peer = m.primaryPeer;
     }
     m.lag = secondaryOwnLag(m, primary, ctx);
-  } else if (role === 'bootstrapping') {
-    m.health = 'syncing';
   }
   m.description = describeMode(m);
   return m;
 }
 
+/** Whether a peer entry is connected: its `connection_status`, else (older Vault) how old its last heartbeat is. */
+function connectionOf(info: ClusterInfo, heartbeatAgeMs: number | undefined, ctx: ModeContext): { connected: boolean; basis: ConnectionBasis } {
+  if (info.connectionStatus !== undefined) return { connected: info.connectionStatus === 'connected', basis: 'status' };
+  if (heartbeatAgeMs !== undefined) return { connected: heartbeatAgeMs <= ctx.staleMs, basis: 'heartbeat' };
+  return { connected: false, basis: 'none' };
+}
+
 function derivePrimaryLink(p: ClusterInfo, ctx: ModeContext): PrimaryLinkView {
-  const link: PrimaryLinkView = { connected: p.connectionStatus === 'connected' };
+  const age = ageMs(p.lastHeartbeat, ctx.now);
+  const { connected, basis } = connectionOf(p, age, ctx);
+  const link: PrimaryLinkView = { connected, connectionBasis: basis, notReported: missing(p.raw, PRIMARY_ENTRY_FIELDS) };
   if (p.apiAddress !== undefined) link.apiAddress = p.apiAddress;
   if (p.clusterAddress !== undefined) link.clusterAddress = p.clusterAddress;
   if (p.connectionStatus !== undefined) link.connectionStatus = p.connectionStatus;
   if (p.lastHeartbeat !== undefined) link.lastHeartbeat = p.lastHeartbeat;
-  const age = ageMs(p.lastHeartbeat, ctx.now);
   if (age !== undefined) link.heartbeatAgeMs = age;
   if (p.clockSkewMs !== undefined) link.clockSkewMs = p.clockSkewMs;
   return link;
@@ -625,17 +427,32 @@ function deriveSecondaries(m: ModeView, s: ModeStatus, ctx: ModeContext): Second
   // The primary's shipped WAL one poll ago, if it was then the primary of the same replication set.
   const prev = ctx.previous?.[m.type];
   const previousWal = prev?.role === 'primary' && prev.clusterId === m.clusterId ? prev.shippedWal : undefined;
+  const listReported = !m.notReported.includes('secondaries');
   const out: SecondaryView[] = [];
   const seen = new Set<string>();
+  const matchPeer = (sec: SecondaryView, entry: { nodeId?: string; apiAddress?: string }) => {
+    const peer = ctx.peers?.findSecondary(m.type, m.clusterId, entry, ctx.input.name);
+    if (peer) {
+      sec.peer = { name: peer.name, address: peer.address };
+      if (peer.state !== undefined) sec.peerState = peer.state;
+      sec.peerHealth = peer.health;
+    }
+    return peer;
+  };
   s.secondaries.forEach((info, i) => {
     const key = info.nodeId ?? info.apiAddress ?? `#${i}`;
     seen.add(key);
+    const age = ageMs(info.lastHeartbeat, ctx.now);
+    const { connected, basis } = connectionOf(info, age, ctx);
     const sec: SecondaryView = {
       key,
       source: 'live',
       known: info.nodeId !== undefined && known.has(info.nodeId),
-      connected: info.connectionStatus === 'connected',
+      connected,
+      connectionBasis: basis,
+      notReported: missing(info.raw, SECONDARY_ENTRY_FIELDS),
       lag: { basis: 'none', lagging: false, text: 'lag unknown' },
+      // Set from the assessment of the whole view.
       health: 'unknown',
       description: '',
     };
@@ -644,22 +461,15 @@ function deriveSecondaries(m: ModeView, s: ModeStatus, ctx: ModeContext): Second
     if (info.clusterAddress !== undefined) sec.clusterAddress = info.clusterAddress;
     if (info.connectionStatus !== undefined) sec.connectionStatus = info.connectionStatus;
     if (info.lastHeartbeat !== undefined) sec.lastHeartbeat = info.lastHeartbeat;
-    const age = ageMs(info.lastHeartbeat, ctx.now);
     if (age !== undefined) sec.heartbeatAgeMs = age;
     if (info.lastHeartbeatDurationMs !== undefined) sec.lastHeartbeatDurationMs = info.lastHeartbeatDurationMs;
     if (info.clockSkewMs !== undefined) sec.clockSkewMs = info.clockSkewMs;
     if (info.replicationPrimaryCanaryAgeMs !== undefined) sec.canaryAgeMs = info.replicationPrimaryCanaryAgeMs;
 
-    const peer = ctx.peers?.findSecondary(m.type, m.clusterId, info, ctx.input.name);
-    if (peer) {
-      sec.peer = { name: peer.name, address: peer.address };
-      if (peer.state !== undefined) sec.peerState = peer.state;
-    }
+    const peer = matchPeer(sec, info);
     sec.lag = computeLag(m.shippedWal, peer?.lastRemoteWal, previousWal, sec.canaryAgeMs, sec.connected, ctx.threshold);
-    if (info.connectionStatus === undefined) sec.health = 'unknown';
-    else if (!sec.connected) sec.health = 'broken';
-    else sec.health = worstHealth(peer ? peer.health : 'healthy', sec.lag.lagging ? 'syncing' : 'healthy');
-    sec.description = describeSecondary(sec);
+    if (sec.lag.basis === 'none' && sec.notReported.includes('replication_primary_canary_age_ms')) sec.lag.text = `lag ${NOT_REPORTED}`;
+    sec.description = describeSecondary(sec, listReported);
     out.push(sec);
   });
   for (const id of s.knownSecondaries) {
@@ -671,16 +481,14 @@ function deriveSecondaries(m: ModeView, s: ModeStatus, ctx: ModeContext): Second
       source: 'known-only',
       known: true,
       connected: false,
+      connectionBasis: 'none',
+      notReported: [],
       lag: { basis: 'none', lagging: false, text: 'lag unknown' },
       health: 'unknown',
       description: '',
     };
-    const peer = ctx.peers?.findSecondary(m.type, m.clusterId, { nodeId: id }, ctx.input.name);
-    if (peer) {
-      sec.peer = { name: peer.name, address: peer.address };
-      if (peer.state !== undefined) sec.peerState = peer.state;
-    }
-    sec.description = describeSecondary(sec);
+    matchPeer(sec, { nodeId: id });
+    sec.description = describeSecondary(sec, listReported);
     out.push(sec);
   }
   return out;
@@ -728,16 +536,25 @@ export function computeLag(
     const canaryReason = `canary age ${formatDuration(canaryAgeMs)} is above ${formatDuration(canaryThresholdMs)}`;
     lag.reason = lag.reason ? `${lag.reason}; ${canaryReason}` : canaryReason;
   }
-  if (lag.lagging && lag.basis === 'wal') lag.text += ' (lagging)';
-  if (lag.lagging && lag.basis === 'canary') lag.text += ' (lagging)';
+  if (lag.lagging && lag.basis !== 'none') lag.text += ' (lagging)';
   return lag;
 }
 
-// ---- words ----
+// ---- descriptions ----
 
-function describeSecondary(s: SecondaryView): string {
-  if (s.source === 'known-only') return s.peer ? `known, no live connection · ${s.peer.name}` : 'known, no live connection';
-  const parts = [s.connectionStatus ?? 'connection unknown'];
+function connectionText(s: SecondaryView): string {
+  if (s.connectionStatus !== undefined) return s.connectionStatus;
+  if (s.connectionBasis === 'heartbeat') return s.connected ? 'heartbeating' : 'no recent heartbeat';
+  return 'connection unknown';
+}
+
+/** `listReported`: the primary sends `secondaries[]` (older Vault versions list ids only). */
+function describeSecondary(s: SecondaryView, listReported: boolean): string {
+  if (s.source === 'known-only') {
+    const head = listReported ? 'known, no live connection' : `known, connection ${NOT_REPORTED}`;
+    return s.peer ? `${head} · ${s.peer.name}` : head;
+  }
+  const parts = [connectionText(s)];
   if (s.heartbeatAgeMs !== undefined) parts.push(`heartbeat ${formatDuration(s.heartbeatAgeMs)} ago`);
   if (s.connected) parts.push(s.lag.text);
   if (s.peerState !== undefined && s.peerState !== 'stream-wals') parts.push(s.peerState);
@@ -750,7 +567,8 @@ function describeMode(m: ModeView): string {
     case 'primary':
       return m.stateCategory === 'ok' || m.state === undefined ? head : `${head} · ${m.state}`;
     case 'secondary': {
-      const parts = [head, m.state ?? 'no state'];
+      if (m.roleSource === 'status' && connectsToNoPrimary(m)) return `${head} · no primary yet`;
+      const parts = [head, m.state ?? (m.roleSource === 'status' ? 'state not reported' : 'no state')];
       if (m.connectionCategory !== undefined && m.connectionCategory !== 'ok' && m.connectionState !== m.state) parts.push(m.connectionState ?? '');
       return parts.join(' · ');
     }
@@ -759,8 +577,8 @@ function describeMode(m: ModeView): string {
   }
 }
 
-function describeCluster(view: ClusterView, unreachable: boolean): string {
-  if (unreachable) return 'unreachable';
+function describeCluster(view: ClusterView): string {
+  if (view.unreachable) return 'unreachable';
   if (view.nodeRole === 'not-initialized') return 'not initialized';
   if (view.nodeRole === 'removed') return 'removed from its cluster';
   if (view.sealed) return 'sealed';
@@ -780,84 +598,6 @@ function describeCluster(view: ClusterView, unreachable: boolean): string {
   return text;
 }
 
-function deriveMessages(view: ClusterView, input: ClusterInput, unreachable: boolean): ViewMessage[] {
-  const out: ViewMessage[] = [];
-  const add = (code: MessageCode, severity: MessageSeverity, text: string, type?: ReplicationType): void => {
-    out.push(type === undefined ? { code, severity, text } : { code, severity, text, type });
-  };
-  const { error, health } = input;
-
-  if (unreachable && error) add('unreachable', 'error', `Unreachable: ${error.message}`);
-  if (view.sealed && view.nodeRole !== 'not-initialized') add('sealed', 'error', `${view.name} is sealed: unseal it to read replication status and run replication steps.`);
-  if (view.nodeRole === 'not-initialized') add('not-initialized', 'error', `${view.name} is not initialized (sys/health 501).`);
-  if (view.nodeRole === 'removed') add('removed', 'error', `This node of ${view.name} was removed from its Raft cluster (sys/health 530).`);
-  if (health?.code === 474) add('ha-unhealthy', 'warning', `The node at ${view.address} has lost its HA connection to the active node (sys/health 474).`);
-  if (view.nodeRole === 'standby' && health?.code !== 474) {
-    add('standby', 'info', `${view.address} answers from a standby node (sys/health 429); requests are forwarded to the active node.`);
-  }
-  if (view.nodeRole === 'perf-standby') add('perf-standby', 'info', `${view.address} answers from a performance standby (sys/health 473): reads are local, writes are forwarded.`);
-  if (error && !unreachable && error.kind !== 'sealed') {
-    if (error.kind === 'permission') add('permission-denied', 'error', `Permission denied: ${error.message}`);
-    else if (error.kind === 'redacted') {
-      // Reported below with the role.
-    } else if (error.kind === 'cancelled') add('error', 'info', `Poll cancelled: ${error.message}`);
-    else add('error', 'error', error.message);
-  }
-  if (view.statusKind === 'redacted' || view.performance.role === 'redacted') {
-    add('redacted', 'warning', `Replication status endpoints are disabled on ${view.name} (disable_replication_status_endpoints): roles and lag cannot be shown.`);
-  }
-  if (view.performance.role === 'ce') add('ce', 'info', `${view.name} runs Vault CE: replication needs Vault Enterprise.`);
-  if (view.performance.role === 'unsupported' || view.dr.role === 'unsupported') {
-    const which = view.performance.role === 'unsupported' && view.dr.role === 'unsupported' ? 'replication' : view.performance.role === 'unsupported' ? 'performance replication' : 'DR replication';
-    add('unsupported', 'warning', `The current cluster configuration does not support ${which} (license or build).`);
-  }
-  if (!view.sealed && !unreachable && view.statusKind === 'none' && view.performance.roleSource === 'health') {
-    add('status-unavailable', 'warning', 'sys/replication/status could not be read; roles come from sys/health and states are unknown.');
-  }
-  if (health?.license?.terminated === true) add('license', 'error', `The Vault license of ${view.name} has terminated.`);
-
-  for (const type of REPLICATION_TYPES) {
-    const m = view[type];
-    const title = TYPE_TITLE[type];
-    if (m.role === 'bootstrapping') add('bootstrapping', 'info', `${capitalize(title)} replication is bootstrapping.`, type);
-    if (m.role !== 'primary' && m.role !== 'secondary') continue;
-    if (m.stateCategory === 'bad') add('state-bad', 'error', `${capitalize(title)} state ${m.state}: ${m.stateMeaning}. Check the server logs.`, type);
-    if (m.role === 'secondary' && m.connectionCategory === 'bad') {
-      add('connection-bad', 'error', `${capitalize(title)} connection ${m.connectionState}: ${m.connectionMeaning}.`, type);
-    }
-    if (m.role === 'secondary' && m.stateCategory === 'syncing') {
-      const pct = m.merkleSyncPercent !== undefined ? ` (${Math.round(m.merkleSyncPercent)} %)` : '';
-      add('syncing', 'warning', `${capitalize(title)} syncing${pct}: ${m.stateMeaning}. The secondary fell too far behind to catch up by streaming WALs.`, type);
-    }
-    if (m.reindex?.inProgress) {
-      const stage = m.reindex.stage ? `: ${m.reindex.stage}` : '';
-      const pct = m.reindex.percent !== undefined ? ` (${Math.round(m.reindex.percent)} %)` : '';
-      const usable = m.role === 'primary' ? 'Vault cannot be used meanwhile.' : 'The secondary stays usable meanwhile.';
-      add('reindexing', 'warning', `${capitalize(title)} re-indexing in progress${stage}${pct}. ${usable}`, type);
-    }
-    if (m.corruptedMerkleTree) add('merkle-corrupted', 'error', `${capitalize(title)} Merkle tree is corrupted: run a merkle check, then reindex.`, type);
-    if (m.role === 'secondary' && m.knownPrimaryClusterAddrs.length === 0 && m.stateCategory !== 'ok') {
-      add('no-primary-addrs', 'warning', `${capitalize(title)} secondary knows no primary cluster address (known_primary_cluster_addrs is empty).`, type);
-    }
-    if (m.role === 'secondary' && m.lag?.lagging) {
-      add('secondary-lagging', 'warning', `${capitalize(title)} secondary is lagging behind ${m.primaryPeer?.name ?? 'its primary'}: ${m.lag.reason}.`, type);
-    }
-    for (const s of m.secondaries) {
-      if (s.source === 'live' && !s.connected && s.connectionStatus !== undefined) {
-        add('secondary-disconnected', 'warning', `${capitalize(title)} secondary ${s.peer?.name ?? s.key} is ${s.connectionStatus}.`, type);
-      } else if (s.lag.lagging) {
-        add('secondary-lagging', 'warning', `${capitalize(title)} secondary ${s.peer?.name ?? s.key} is lagging: ${s.lag.reason}.`, type);
-      }
-    }
-  }
-  if (!input.loggedIn && view.reachable && !view.sealed) add('not-logged-in', 'info', `Not logged in to ${view.name}: replication steps need a token for this cluster.`);
-  return out;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 // ---- many clusters ----
 
 export interface DeriveAllOptions {
@@ -865,6 +605,7 @@ export interface DeriveAllOptions {
   /** Views of the previous poll, by cluster name. */
   previous?: ReadonlyMap<string, ClusterView>;
   canaryLagThresholdMs?: number;
+  heartbeatStaleMs?: number;
 }
 
 /** Derives all clusters' views twice: alone, then linked through a PeerIndex of the first pass. */
@@ -873,6 +614,7 @@ export function deriveAll(inputs: readonly ClusterInput[], options: DeriveAllOpt
     const o: DeriveOptions = {};
     if (options.now !== undefined) o.now = options.now;
     if (options.canaryLagThresholdMs !== undefined) o.canaryLagThresholdMs = options.canaryLagThresholdMs;
+    if (options.heartbeatStaleMs !== undefined) o.heartbeatStaleMs = options.heartbeatStaleMs;
     const prev = options.previous?.get(input.name);
     if (prev) o.previous = prev;
     return o;
@@ -881,59 +623,4 @@ export function deriveAll(inputs: readonly ClusterInput[], options: DeriveAllOpt
   const peers = PeerIndex.fromViews(first);
   const views = inputs.map((i) => deriveClusterView(i, peers, opts(i)));
   return { views, peers: PeerIndex.fromViews(views) };
-}
-
-export interface ClustersSummary {
-  total: number;
-  byHealth: Record<HealthCategory, number>;
-  worst: HealthCategory;
-  /** Distinct secondary links lagging (see LagView.lagging), seen from either side. */
-  lagging: number;
-  /** Distinct secondary links whose primary reports them disconnected. */
-  disconnected: number;
-  /** "performance us-east-2 → us-east" per lagging link. */
-  laggingLinks: string[];
-  /** "3 clusters · 1 lagging", for a status bar. */
-  text: string;
-}
-
-/** Counts for a status bar: clusters by health, plus lagging and disconnected secondary links. */
-export function summarizeViews(views: readonly ClusterView[]): ClustersSummary {
-  const byHealth: Record<HealthCategory, number> = { healthy: 0, syncing: 0, broken: 0, sealed: 0, unreachable: 0, unknown: 0 };
-  const lagging = new Map<string, string>();
-  const disconnected = new Set<string>();
-  for (const v of views) {
-    byHealth[v.health]++;
-    for (const type of REPLICATION_TYPES) {
-      const m = v[type];
-      if (m.role === 'primary') {
-        for (const s of m.secondaries) {
-          const id = s.peer?.name ?? s.key;
-          const key = `${type}\u0000${m.clusterId ?? v.name}\u0000${s.nodeId ?? id}`;
-          if (s.source === 'live' && !s.connected && s.connectionStatus !== undefined) disconnected.add(key);
-          else if (s.lag.lagging) lagging.set(key, `${TYPE_TITLE[type]} ${v.name} → ${id}`);
-        }
-      } else if (m.role === 'secondary' && m.lag?.lagging) {
-        const key = `${type}\u0000${m.clusterId ?? v.name}\u0000${m.secondaryId ?? v.name}`;
-        lagging.set(key, `${TYPE_TITLE[type]} ${m.primaryPeer?.name ?? 'primary'} → ${v.name}`);
-      }
-    }
-  }
-  const worst = worstHealth(...views.map((v) => v.health));
-  const parts = [plural(views.length, 'cluster')];
-  if (byHealth.unreachable) parts.push(`${byHealth.unreachable} unreachable`);
-  if (byHealth.sealed) parts.push(`${byHealth.sealed} sealed`);
-  if (byHealth.broken) parts.push(`${byHealth.broken} broken`);
-  if (disconnected.size) parts.push(`${disconnected.size} disconnected`);
-  if (lagging.size) parts.push(`${lagging.size} lagging`);
-  if (byHealth.syncing) parts.push(`${byHealth.syncing} syncing`);
-  return {
-    total: views.length,
-    byHealth,
-    worst,
-    lagging: lagging.size,
-    disconnected: disconnected.size,
-    laggingLinks: [...lagging.values()],
-    text: parts.join(' · '),
-  };
 }

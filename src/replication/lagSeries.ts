@@ -1,7 +1,7 @@
 // Per-secondary time series of lag (WAL distance and canary age) over the last N minutes, for the
 // panel's chart. Each series is a ring buffer bounded both by sample count and by age. Pure.
 
-import { type ClusterView, type ReplicationType, REPLICATION_TYPES } from './derive.js';
+import { REPLICATION_TYPES, linkKey, type ClusterView } from './views.js';
 
 export interface LagSample {
   /** Epoch ms. */
@@ -17,11 +17,6 @@ export interface LagSeriesOptions {
   maxSamples?: number;
   /** Upper bound on the number of series; the least recently updated goes first. Default 500. */
   maxSeries?: number;
-}
-
-/** The key of one secondary link: `<primary>/<type>/<secondary key>`. */
-export function lagSeriesKey(primary: string, type: ReplicationType, secondaryKey: string): string {
-  return `${primary}/${type}/${secondaryKey}`;
 }
 
 class Ring {
@@ -105,7 +100,7 @@ export class LagSeries {
           if (s.lag.walDistance !== undefined) sample.walDistance = s.lag.walDistance;
           if (s.canaryAgeMs !== undefined) sample.canaryAgeMs = s.canaryAgeMs;
           if (sample.walDistance === undefined && sample.canaryAgeMs === undefined) continue;
-          const key = lagSeriesKey(v.name, type, s.key);
+          const key = linkKey(v.name, type, s.key);
           this.add(key, sample);
           keys.push(key);
         }

@@ -3,8 +3,8 @@
 // secondary's `last_remote_wal` tells whether it has W yet. Per secondary: replicated (with the
 // time it took), pending, or flagged (not caught up within the timeout). Pure: times are given.
 
-import type { ClusterView, ReplicationType } from './derive.js';
-import { formatDuration } from './derive.js';
+import { formatDuration } from '../text/index.js';
+import type { ClusterView, ReplicationType } from './views.js';
 
 export type PropagationStatus = 'replicated' | 'pending' | 'flagged';
 

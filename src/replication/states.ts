@@ -2,8 +2,8 @@
 // sys/health code means, and how the official Vault UI classifies states
 // (vault-ui-replication.md §2.7, `core/helpers/cluster-states.js`). Pure data, no I/O.
 
-/** Cluster-level or link-level health, worst last: unreachable > sealed > broken > syncing > unknown > healthy. */
-export type HealthCategory = 'healthy' | 'syncing' | 'broken' | 'sealed' | 'unreachable' | 'unknown';
+/** What the model says of a field that newer Vault versions send and this one did not. */
+export const NOT_REPORTED = 'not reported by this Vault version';
 
 /** How the official UI classifies a `state` / `connection_state` value. */
 export type StateCategory = 'ok' | 'syncing' | 'bad' | 'unknown';
@@ -19,15 +19,6 @@ export function stateCategory(state: string | undefined): StateCategory {
   if (SYNCING_STATES.has(state)) return 'syncing';
   if (BAD_STATES.has(state)) return 'bad';
   return 'unknown';
-}
-
-export function stateCategoryToHealth(category: StateCategory): HealthCategory {
-  switch (category) {
-    case 'ok': return 'healthy';
-    case 'syncing': return 'syncing';
-    case 'bad': return 'broken';
-    default: return 'unknown';
-  }
 }
 
 const STATE_MEANINGS: Readonly<Record<string, string>> = {
@@ -77,25 +68,4 @@ export const HEALTH_CODE_MEANINGS: Readonly<Record<number, string>> = {
 export function describeHealthCode(code: number | undefined): string {
   if (code === undefined) return 'sys/health not read';
   return HEALTH_CODE_MEANINGS[code] ?? `unexpected sys/health status ${code}`;
-}
-
-const HEALTH_RANK: Readonly<Record<HealthCategory, number>> = {
-  healthy: 0,
-  unknown: 1,
-  syncing: 2,
-  broken: 3,
-  sealed: 4,
-  unreachable: 5,
-};
-
-/** The worse of health categories, by the order unreachable > sealed > broken > syncing > unknown > healthy. */
-export function worstHealth(...categories: HealthCategory[]): HealthCategory {
-  let worst: HealthCategory = 'healthy';
-  for (const c of categories) if (HEALTH_RANK[c] > HEALTH_RANK[worst]) worst = c;
-  return worst;
-}
-
-/** Compares health categories by severity (for sorting: worst first with `(a,b) => compareHealth(b,a)`). */
-export function compareHealth(a: HealthCategory, b: HealthCategory): number {
-  return HEALTH_RANK[a] - HEALTH_RANK[b];
 }

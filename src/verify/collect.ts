@@ -1,7 +1,7 @@
 // Reads what "Verify replication" compares: each cluster's ACL policies, auth methods and secrets
 // engines, and the primary's paths filter for each secondary. Then replication/verify.ts judges.
 // No vscode import: runs in plain Node (unit and simulator tests).
-import type { ClusterView, SecondaryView } from '../replication/derive.js';
+import type { ClusterView, SecondaryView } from '../replication/views.js';
 import {
   verifyReplication, type ClusterInventory, type PathsFilter, type SecondaryInput, type VerifyReport,
 } from '../replication/verify.js';

@@ -1,7 +1,7 @@
 // Which configured cluster each primary's secondary entry (`node_id`) was linked to, from every
 // poll: a secondary that is down loses its link in the current view, but must still be reported
 // under its name, with the error that reading it gives. No vscode.
-import type { ClusterView } from '../replication/derive.js';
+import type { ClusterView } from '../replication/views.js';
 
 export class PeerMemory {
   private readonly links = new Map<string, string>();

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { PropagationService, propagationClusters, propagationHistoryChange, routeOf, type PropagationPoller, type PropagationUpdate } from '../../src/clusters/propagation.js';
 import { Emitter } from '../../src/clusters/emitter.js';
 import type { ClusterSnapshot } from '../../src/clusters/poller.js';
-import { deriveAll, type ClusterInput, type ClusterView } from '../../src/replication/derive.js';
+import { deriveAll, type ClusterInput } from '../../src/replication/derive.js';
+import type { ClusterView } from '../../src/replication/views.js';
 import { parseReplicationStatus } from '../../src/vault/parse.js';
 
 const SET_ID = 'set-1';

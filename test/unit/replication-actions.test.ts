@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACTIONS, ACTION_IDS, allowedActions, consequenceFor, contextFlags, secondaryCandidates, type ActionId } from '../../src/replication/actions.js';
-import { deriveClusterView, type ClusterInput, type ClusterView } from '../../src/replication/derive.js';
+import { deriveClusterView, type ClusterInput } from '../../src/replication/derive.js';
+import type { ClusterView } from '../../src/replication/views.js';
 import { health, input, networkError, status } from '../fixtures/replication/load.js';
 
 function view(name: string, parts: Partial<ClusterInput>): ClusterView {
@@ -180,7 +181,8 @@ describe('allowedActions per state', () => {
 
 describe('contextFlags and secondary candidates', () => {
   it('encodes login, both roles and health', () => {
-    assert.equal(contextFlags(perfPrimary()), 'cluster+loggedIn+perfPrimary+drDisabled+healthy');
+    // The fixture's eu-west lags (canary 15 s): the primary is degraded, as its health model says.
+    assert.equal(contextFlags(perfPrimary()), 'cluster+loggedIn+perfPrimary+drDisabled+degraded');
     assert.equal(contextFlags({ ...drSecondary(), loggedIn: false }), 'cluster+loggedOut+perfDisabled+drSecondary+healthy');
     assert.equal(contextFlags(view('g', { error: networkError('g'), loggedIn: false })), 'cluster+loggedOut+perfUnavailable+drUnavailable+unreachable');
     assert.equal(contextFlags(view('c', { health: health('200-ce'), status: status('ce') })), 'cluster+loggedIn+perfCe+drCe+healthy');

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deriveClusterView, formatDuration, normalizeAddress, parseTime, roleOfMode, type ClusterView } from '../../src/replication/derive.js';
-import { describeHealthCode, describeState, stateCategory, worstHealth } from '../../src/replication/states.js';
+import { deriveClusterView, normalizeAddress, parseTime, roleOfMode } from '../../src/replication/derive.js';
+import { worstHealth } from '../../src/replication/health.js';
+import { describeHealthCode, describeState, stateCategory } from '../../src/replication/states.js';
+import type { ClusterView } from '../../src/replication/views.js';
 import { NOW, health, input, networkError, status } from '../fixtures/replication/load.js';
 
 function codes(view: ClusterView): string[] {
@@ -41,14 +43,10 @@ describe('replication states (UI cluster-states mapping)', () => {
     assert.equal(roleOfMode(undefined), 'unknown');
   });
 
-  it('parses times and formats durations', () => {
+  it('parses times and normalizes addresses', () => {
     assert.equal(parseTime('2024-05-01T10:00:08.512345-00:00'), Date.parse('2024-05-01T10:00:08.512Z'));
     assert.equal(parseTime('0001-01-01T00:00:00Z'), undefined, "Go's zero time means never");
     assert.equal(parseTime('not a time'), undefined);
-    assert.equal(formatDuration(850), '850 ms');
-    assert.equal(formatDuration(2400), '2.4 s');
-    assert.equal(formatDuration(45_000), '45 s');
-    assert.equal(formatDuration(180_000), '3 min');
     assert.equal(normalizeAddress('https://Vault.Example/'), 'https://vault.example:443');
     assert.equal(normalizeAddress('http://127.0.0.1:8200/ui/'), 'http://127.0.0.1:8200');
   });
@@ -64,12 +62,13 @@ describe('deriveClusterView: enterprise status shapes', () => {
     assert.equal(v.performance.clusterId, 'd4095d41-3aee-8791-c421-9bc7f88f7c3e');
     assert.equal(v.performance.shippedWal, 1200, 'last_performance_wal is the shipped WAL');
     assert.equal(v.performance.lastWal, 1210);
-    assert.equal(v.health, 'healthy');
+    assert.equal(v.health, 'degraded', 'its own state is fine, but eu-west lags (canary 15 s)');
+    assert.equal(v.performance.health, 'degraded');
     assert.equal(v.nodeRole, 'active');
     assert.equal(v.healthCode, 200);
     assert.equal(v.description, 'perf primary');
     assert.equal(v.statusKind, 'enterprise');
-    assert.deepEqual(codes(v).filter((c) => c !== 'secondary-lagging'), []);
+    assert.deepEqual(codes(v), ['secondary-lagging']);
   });
 
   it('both primaries: description "perf primary · DR primary", DR shipped WAL from last_dr_wal', () => {
@@ -99,7 +98,7 @@ describe('deriveClusterView: enterprise status shapes', () => {
     assert.equal(euWest.heartbeatAgeMs, 30_000);
     assert.equal(euWest.lag.lagging, true, 'canary 15 s is above the 10 s default');
     assert.match(euWest.lag.reason ?? '', /canary age 15 s is above 10 s/);
-    assert.equal(euWest.health, 'syncing');
+    assert.equal(euWest.health, 'degraded', 'a lagging link is degraded');
   });
 
   it('heartbeat age uses the clock passed in, never a negative age', () => {
@@ -277,7 +276,7 @@ describe('deriveClusterView: CE, redacted, sealed, standby, errors', () => {
     const m = v.messages.find((x) => x.code === 'standby');
     assert.equal(m?.severity, 'info');
     assert.match(m?.text ?? '', /https:\/\/sb\.example:8200 answers from a standby node/);
-    assert.equal(v.health, 'healthy');
+    assert.equal(v.health, 'degraded', 'the standby answers for the primary, whose eu-west lags');
   });
 
   it('performance standby (473)', () => {
@@ -358,7 +357,7 @@ describe('deriveClusterView: CE, redacted, sealed, standby, errors', () => {
     assert.equal(s.health, 'broken');
     assert.equal(s.lag.lagging, false, 'disconnected is not "lagging"');
     assert.match(v.messages.find((m) => m.code === 'secondary-disconnected')?.text ?? '', /Performance secondary us-east is disconnected/);
-    assert.equal(v.health, 'healthy', "the primary's own state is still fine");
+    assert.equal(v.health, 'degraded', "the primary's own state is fine, a link it owns is not");
   });
 
   it('ids only in known_secondaries appear as known-only secondaries', () => {
@@ -369,7 +368,7 @@ describe('deriveClusterView: CE, redacted, sealed, standby, errors', () => {
     const s = v.performance.secondaries.find((x) => x.key === 'ap-south');
     assert.equal(s?.source, 'known-only');
     assert.equal(s?.connected, false);
-    assert.equal(s?.health, 'unknown');
+    assert.equal(s?.health, 'broken', 'activated, not revoked, and not connected');
     assert.equal(s?.description, 'known, no live connection');
   });
 });

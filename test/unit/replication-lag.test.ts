@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PeerIndex, computeLag, deriveAll, deriveClusterView, summarizeViews, type ClusterInput, type ClusterView } from '../../src/replication/derive.js';
+import { PeerIndex, computeLag, deriveAll, deriveClusterView, type ClusterInput } from '../../src/replication/derive.js';
+import { summarizeViews } from '../../src/replication/summary.js';
+import type { ClusterView } from '../../src/replication/views.js';
 import type { ModeStatus } from '../../src/vault/model.js';
 import { NOW, health, input, networkError, status } from '../fixtures/replication/load.js';
 
@@ -75,7 +77,7 @@ describe('lag: peers matched across clusters', () => {
     assert.equal(euWest.lag.primaryWal, 1200);
     assert.equal(euWest.lag.secondaryWal, 1150);
     assert.equal(euWest.peerState, 'merkle-sync');
-    assert.equal(euWest.health, 'syncing', "the matched cluster's own state counts");
+    assert.equal(euWest.health, 'degraded', 'lagging (canary 15 s) outranks the merkle-sync the matched cluster reports');
     assert.match(euWest.description, /50 WALs behind.*merkle-sync/);
   });
 
@@ -164,16 +166,17 @@ describe('lag: peers matched across clusters', () => {
 });
 
 describe('summarizeViews: status bar text', () => {
-  it('"4 clusters · 1 unreachable · 1 lagging · 1 syncing"', () => {
+  it('"4 clusters · 1 unreachable · 1 degraded · 1 lagging · 1 syncing": the primary of a lagging link is degraded', () => {
     const { views } = deriveAll(topology(), { now: NOW });
     const s = summarizeViews(views);
     assert.equal(s.total, 4);
-    assert.equal(s.byHealth.healthy, 2);
-    assert.equal(s.byHealth.syncing, 1);
+    assert.equal(s.byHealth.healthy, 1, 'us-east');
+    assert.equal(s.byHealth.degraded, 1, 'us-east-2: its secondary eu-west lags');
+    assert.equal(s.byHealth.syncing, 1, 'eu-west: merkle-sync');
     assert.equal(s.byHealth.unreachable, 1);
     assert.equal(s.worst, 'unreachable');
     assert.equal(s.lagging, 1, 'eu-west: canary 15 s above 10 s');
-    assert.equal(s.text, '4 clusters · 1 unreachable · 1 lagging · 1 syncing');
+    assert.equal(s.text, '4 clusters · 1 unreachable · 1 degraded · 1 lagging · 1 syncing');
   });
 
   it('counts disconnected secondaries and says "1 cluster"', () => {
@@ -183,7 +186,9 @@ describe('summarizeViews: status bar text', () => {
     const s = summarizeViews([deriveClusterView(input('p', { status: st }))]);
     assert.equal(s.disconnected, 1);
     assert.equal(s.lagging, 0);
-    assert.equal(s.text, '1 cluster · 1 disconnected');
+    assert.equal(s.byHealth.degraded, 1, 'a primary with a disconnected secondary is not healthy');
+    assert.deepEqual(s.disconnectedLinks, ['performance p → us-east']);
+    assert.equal(s.text, '1 cluster · 1 degraded · 1 disconnected');
     assert.equal(summarizeViews([]).text, '0 clusters');
   });
 });

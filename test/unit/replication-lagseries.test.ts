@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LagSeries, lagSeriesKey } from '../../src/replication/lagSeries.js';
+import { LagSeries } from '../../src/replication/lagSeries.js';
+import { linkKey } from '../../src/replication/views.js';
 import { deriveAll } from '../../src/replication/derive.js';
 import { NOW, health, input, status } from '../fixtures/replication/load.js';
 
@@ -58,7 +59,7 @@ describe('LagSeries', () => {
     );
     const s = new LagSeries();
     const keys = s.recordViews(views, NOW);
-    assert.deepEqual(keys, [lagSeriesKey('us-east-2', 'performance', 'us-east'), 'us-east-2/performance/eu-west', 'us-east-2/dr/dr-1']);
+    assert.deepEqual(keys, [linkKey('us-east-2', 'performance', 'us-east'), 'us-east-2/performance/eu-west', 'us-east-2/dr/dr-1']);
     assert.deepEqual(s.latest('us-east-2/performance/eu-west'), { at: NOW, walDistance: 50, canaryAgeMs: 15000 });
     assert.deepEqual(s.latest('us-east-2/dr/dr-1'), { at: NOW, canaryAgeMs: 450 }, 'DR secondary not a known cluster: canary only');
     assert.deepEqual(Object.keys(s.toJSON()).length, 3);

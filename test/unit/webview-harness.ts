@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { buildPanelHtml } from '../../src/panel/html.js';
 import { PanelModel } from '../../src/panel/panelModel.js';
 import type { HostMessage, PanelState, PanelUpdate, WebviewMessage, WebviewPersistedState } from '../../src/panel/protocol.js';
-import { deriveClusterView, type ClusterView } from '../../src/replication/derive.js';
+import { deriveClusterView } from '../../src/replication/derive.js';
+import type { ClusterView } from '../../src/replication/views.js';
 import { parseReplicationStatus } from '../../src/vault/parse.js';
 
 const root = join(__dirname, '..', '..');

@@ -4,6 +4,7 @@
 // from here: the file system asks the user to confirm deletes and renames (policies/fileSystem.ts).
 import * as vscode from 'vscode';
 import { COMMAND } from '../../flows/catalogue.js';
+import type { FlowOutcome } from '../../flows/env.js';
 import { PolicyChangeCancelled, policyUri, type PolicyRemoval } from '../../policies/fileSystem.js';
 import { DEFAULT_POLICY, newPolicyTemplate, validatePolicyName } from '../../policies/uri.js';
 import type { CommandContext } from '../gateway.js';
@@ -100,20 +101,21 @@ export async function confirmPolicyRemoval(ui: Ui, change: PolicyRemoval): Promi
   return (await ui.modal(question, detail, [button])) === button;
 }
 
-/** Runs a delete or rename the file system confirms with the user; a refusal is a quiet cancel. */
-async function removal(ctx: CommandContext, work: () => Promise<void>): Promise<boolean> {
+/** Runs a delete or rename the file system confirms with the user; undefined when done, else the "cancelled" outcome (told). */
+async function removal(ctx: CommandContext, cluster: string, work: () => Promise<void>): Promise<FlowOutcome | undefined> {
   try {
     await work();
-    return true;
+    return undefined;
   } catch (e) {
     if (!(e instanceof PolicyChangeCancelled)) throw e;
+    const outcome: FlowOutcome = { kind: 'cancelled', message: e.message, clusters: [cluster] };
     ctx.log.info(e.message);
-    void ctx.ui.notify('warning', e.message);
-    return false;
+    ctx.tell(outcome);
+    return outcome;
   }
 }
 
-export async function renamePolicy(ctx: CommandContext): Promise<string | undefined> {
+export async function renamePolicy(ctx: CommandContext): Promise<string | FlowOutcome | undefined> {
   const t = await target(ctx, vscode.l10n.t('Rename Policy'), [DEFAULT_POLICY]);
   if (!t) return undefined;
   const { cluster, policy: from } = t;
@@ -129,15 +131,15 @@ export async function renamePolicy(ctx: CommandContext): Promise<string | undefi
   const problem = validatePolicyName(newName, existing);
   if (problem) throw new Error(problem);
   const to = policyUri(cluster, newName.trim());
-  const done = await removal(ctx, () => ctx.deps.policies.fileSystem.rename(policyUri(cluster, from), to, { overwrite: false }));
-  return done ? to.toString() : undefined;
+  const refused = await removal(ctx, cluster, () => ctx.deps.policies.fileSystem.rename(policyUri(cluster, from), to, { overwrite: false }));
+  return refused ?? to.toString();
 }
 
-export async function deletePolicy(ctx: CommandContext): Promise<string | undefined> {
+export async function deletePolicy(ctx: CommandContext): Promise<string | FlowOutcome | undefined> {
   const t = await target(ctx, vscode.l10n.t('Delete Policy'), [DEFAULT_POLICY]);
   if (!t) return undefined;
-  const done = await removal(ctx, () => ctx.deps.policies.fileSystem.delete(policyUri(t.cluster, t.policy)));
-  return done ? t.policy : undefined;
+  const refused = await removal(ctx, t.cluster, () => ctx.deps.policies.fileSystem.delete(policyUri(t.cluster, t.policy)));
+  return refused ?? t.policy;
 }
 
 export async function refreshPolicies(ctx: CommandContext): Promise<void> {

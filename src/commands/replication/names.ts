@@ -1,7 +1,7 @@
 // Names shared by the replication commands: the catalogue id of a step for a replication type,
 // and the type's words in titles ("Performance", "DR") and sentences ("performance", "DR").
 import * as vscode from 'vscode';
-import type { ReplicationType } from '../../replication/derive.js';
+import type { ReplicationType } from '../../replication/views.js';
 
 const IDS = {
   enable: ['enablePerfPrimary', 'enableDrPrimary'],

@@ -8,7 +8,7 @@ import { runDemote, runDisable, runPromote, runRevokeSecondary, runUpdatePrimary
 import { COMMAND } from '../../flows/catalogue.js';
 import { parseAddressList, slugifySecondaryId, uniqueSecondaryId, validateAddress } from '../../flows/validate.js';
 import type { ActionId } from '../../replication/actions.js';
-import type { ReplicationType } from '../../replication/derive.js';
+import type { ReplicationType } from '../../replication/views.js';
 import type { ReplicationSpec } from '../gateway.js';
 import { offerDeleteAfterUse, resolveDrToken } from './drOperationToken.js';
 import { askActivationExtras, askActivationToken, tokenCarriesAddress } from './inputs.js';

@@ -9,7 +9,7 @@ import { runEnablePrimary, runGeneratePublicKey } from '../../flows/steps.js';
 import { DEFAULT_SECONDARY_TOKEN_TTL, slugifySecondaryId, uniqueSecondaryId, validateAddress, validateSecondaryId, validateTtl } from '../../flows/validate.js';
 import { COMMAND } from '../../flows/catalogue.js';
 import { secondaryCandidates, type ActionId } from '../../replication/actions.js';
-import type { ReplicationType } from '../../replication/derive.js';
+import type { ReplicationType } from '../../replication/views.js';
 import { formatDuration } from '../../text/index.js';
 import type { SecondaryActivationToken } from '../../vault/model.js';
 import type { CommandContext, ReplicationSpec } from '../gateway.js';
