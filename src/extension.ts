@@ -5,7 +5,7 @@ import type { VaultReplicationApi } from './api.js';
 import { Poller } from './clusters/poller.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterSecrets } from './clusters/secrets.js';
-import { clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } from './clusters/vscodeSettings.js';
+import { approvalStore, clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } from './clusters/vscodeSettings.js';
 import { registerCommands } from './commands/register.js';
 import { ClusterExplorer } from './explorer/explorer.js';
 import { Log } from './log.js';
@@ -17,7 +17,9 @@ export type { VaultReplicationApi } from './api.js';
 
 export function activate(context: vscode.ExtensionContext): VaultReplicationApi {
   const log = new Log(vscode.window.createOutputChannel('Vault Replication', { log: true }));
-  const registry = new ClusterRegistry({ settings: clusterSettingsStore(), secrets: new ClusterSecrets(context.secrets), log });
+  const registry = new ClusterRegistry({
+    settings: clusterSettingsStore(), approvals: approvalStore(context.globalState), secrets: new ClusterSecrets(context.secrets), log,
+  });
   const poller = new Poller(registry, { intervalMs: readRefreshIntervalMs(), log });
   const explorer = new ClusterExplorer(registry, poller);
   context.subscriptions.push(log, registry, poller, explorer, onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)));
