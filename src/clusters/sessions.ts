@@ -124,6 +124,8 @@ export class ClusterSessions {
   private readonly loggedOutByUser = new Set<string>();
   /** The definition (JSON) each token-file cluster last logged in from by itself: one attempt per definition. */
   private readonly autoLoginTried = new Map<string, string>();
+  /** Automatic logins under way (a second caller waits for them too). */
+  private readonly autoLogins = new Set<Promise<void>>();
   private disposed = false;
 
   constructor(private readonly opts: SessionsOptions) {
@@ -317,9 +319,9 @@ export class ClusterSessions {
    * Logs in every approved, logged-out token-file cluster from its file, as the vault CLI reads
    * `~/.vault-token` (or an Agent sink) without asking. Skips clusters the user logged out of in
    * this session, and tries each definition once (an edit tries again). Failures are logged.
+   * Resolves once every attempt, including those another call started, has settled.
    */
   async logInFromTokenFiles(): Promise<void> {
-    const attempts: Promise<void>[] = [];
     for (const [name, s] of this.sessions) {
       const def = s.def;
       if (def.auth.method !== 'tokenFile' || s.login !== 'logged-out' || this.loggedOutByUser.has(name)) continue;
@@ -328,12 +330,13 @@ export class ClusterSessions {
       if (this.autoLoginTried.get(name) === key) continue;
       this.autoLoginTried.set(name, key);
       const file = this.tokenFilePath(def.auth.path);
-      attempts.push(this.logIn(name, { method: 'tokenFile' }).then(
+      const attempt = this.logIn(name, { method: 'tokenFile' }).then(
         () => undefined,
         (e: unknown) => this.opts.log.warn(`${name}: automatic login from token file "${file}" failed: ${e instanceof Error ? e.message : String(e)}`),
-      ));
+      ).finally(() => this.autoLogins.delete(attempt));
+      this.autoLogins.add(attempt);
     }
-    await Promise.all(attempts);
+    await Promise.all(this.autoLogins);
   }
 
   /** Whether an AppRole secret id usable with the cluster's current definition is stored. */
@@ -446,13 +449,17 @@ export class ClusterSessions {
     }
     const unusable = this.bindingProblem(s, stored);
     if (unusable) {
-      if (stored.binding === undefined) {
+      const legacy = stored.binding === undefined;
+      if (legacy) {
         this.opts.log.info(`${name}: ${unusable}; it is deleted`);
         void this.opts.secrets.delete(name, 'token').catch((e: unknown) => this.opts.log.warn(`${name}: deleting the old token`, e));
       }
       // Already "log in again" (e.g. the address was just edited): keep that reason.
       if (s.login === 'expired' && !s.token) return;
-      this.dropToken(s, 'expired', unusable);
+      // A token file is simply read again (when the view shows) instead of asking for a login.
+      const fromFile = legacy && s.def.auth.method === 'tokenFile';
+      if (fromFile && s.login === 'logged-out') return;
+      this.dropToken(s, fromFile ? 'logged-out' : 'expired', fromFile ? undefined : unusable);
       this.fire(name);
       return;
     }
