@@ -30,12 +30,12 @@ import type { Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'undici';
-import { Emitter } from '../src/clusters/emitter.js';
 import { Poller, type ClusterSnapshot } from '../src/clusters/poller.js';
-import { ClusterRegistry, type ClusterSettingsStore } from '../src/clusters/registry.js';
+import { ClusterRegistry } from '../src/clusters/registry.js';
 import { ClusterSecrets } from '../src/clusters/secrets.js';
 import { Log, type LogSink } from '../src/log.js';
 import { VaultClient } from '../src/vault/client.js';
+import { memoryApprovals, memorySecretStorage, memorySettings } from '../test/unit/clusters-fakes.js';
 
 // ---- options ----
 
@@ -264,36 +264,6 @@ interface Phase {
   close(): Promise<void>;
 }
 
-function memorySettings(entries: unknown[]): ClusterSettingsStore {
-  const changed = new Emitter<void>();
-  let value = entries;
-  return {
-    read: () => value,
-    write: async (v) => {
-      value = v;
-      changed.fire(undefined);
-    },
-    onDidChange: (l) => changed.event(l),
-  };
-}
-
-function memorySecretStorage() {
-  const map = new Map<string, string>();
-  const changed = new Emitter<{ key: string }>();
-  return {
-    get: async (k: string) => map.get(k),
-    store: async (k: string, v: string) => {
-      map.set(k, v);
-      changed.fire({ key: k });
-    },
-    delete: async (k: string) => {
-      map.delete(k);
-      changed.fire({ key: k });
-    },
-    onDidChange: changed.event,
-  };
-}
-
 /** The extension's code path: registry + poller, as activate() builds them, with refresh() per round. */
 async function extensionPoller(state: SimState, tokens: Map<string, string>): Promise<Phase> {
   const warnings: string[] = [];
@@ -302,6 +272,7 @@ async function extensionPoller(state: SimState, tokens: Map<string, string>): Pr
   const log = new Log(sink);
   const registry = new ClusterRegistry({
     settings: memorySettings(state.clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'token' } }))),
+    approvals: memoryApprovals(),
     secrets: new ClusterSecrets(memorySecretStorage()),
     log,
   });

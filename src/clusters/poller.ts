@@ -4,6 +4,7 @@
 // (interval × 2^failures, up to 5 min). `refresh(names)` re-reads at once (after the extension's
 // own writes, or the Refresh button). Views are derived for all clusters together (lag needs the
 // primary's and the secondary's numbers), coalescing results that arrive close together.
+// A workspace-defined cluster the user has not approved is never polled: not one request.
 //
 // No vscode import: it runs and is tested in plain Node.
 import { VaultError } from '../vault/errors.js';
@@ -94,10 +95,14 @@ export class Poller implements Disposable {
     this.syncClusters();
     this.disposables.push(
       registry.onDidChange((change) => {
-        if (change.kind === 'definitions') {
+        if (change.kind !== 'login') {
           this.syncClusters();
-          // A new or edited cluster is read at once when anything shows it.
-          if (this.active) void this.refresh(change.names.filter((n) => this.registry.has(n)));
+          // A new, edited or newly approved cluster is read at once when anything shows it (a
+          // token-file one logged in first, as when the view shows).
+          if (this.active) {
+            const names = change.names.filter((n) => this.states.has(n));
+            if (names.length > 0) void this.registry.logInFromTokenFiles().then(() => this.refresh(names));
+          }
         }
         this.scheduleFlush(true);
       }),
@@ -218,7 +223,7 @@ export class Poller implements Disposable {
 
   private async pollOnce(name: string, state: PollState): Promise<void> {
     const def = this.registry.get(name);
-    if (!def) return;
+    if (!def || !this.registry.isApproved(name)) return;
     const abort = new AbortController();
     state.abort = abort;
     // No long-lived signal among the sources: Node 20 keeps every AbortSignal.any() result referenced
@@ -342,9 +347,9 @@ export class Poller implements Disposable {
 
   // ---- cluster set ----
 
-  /** Follows the registry's cluster list. */
+  /** Follows the registry's cluster list: the approved clusters only. */
   private syncClusters(): void {
-    const names = new Set(this.registry.names());
+    const names = new Set(this.registry.names().filter((n) => this.registry.isApproved(n)));
     for (const [name, state] of this.states) {
       const def = this.registry.get(name);
       if (!names.has(name) || !def || def.address !== state.address) {

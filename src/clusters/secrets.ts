@@ -1,15 +1,19 @@
 // Per-cluster secrets in VS Code's SecretStorage. Key scheme (one entry per cluster and kind):
 //
 //   vaultReplication.cluster.<name>.token     JSON StoredToken: the cluster's current client token
-//                                             with the address it was issued by, its TTL and
-//                                             renewability (from a login or a token lookup)
-//   vaultReplication.cluster.<name>.secretId  the AppRole secret id (only for auth method approle),
-//                                             kept so an expired token can be replaced silently
+//                                             with the address it was issued by, its binding, its
+//                                             TTL and renewability (from a login or a token lookup)
+//   vaultReplication.cluster.<name>.secretId  JSON StoredSecretId: the AppRole secret id (only for
+//                                             auth method approle) with its binding, kept so an
+//                                             expired token can be replaced silently
 //
-// Passwords (userpass, LDAP) are asked for at each login and never stored. A token is only used
-// against the address it was issued by: editing a cluster's address makes it "log in again"
-// instead of sending the old token to a new server. SecretStorage is shared by all windows;
-// `onDidChange` lets each window follow logins and logouts made in another one.
+// Passwords (userpass, LDAP) are asked for at each login and never stored. A stored credential
+// carries the `binding` of the definition it was obtained with (a digest of the address and the
+// TLS settings, definitions.ts `credentialBinding`): it is only ever sent through a definition
+// with the same binding, so editing a cluster's address or TLS (or a workspace redefining it)
+// makes it "log in again" instead of sending the credential to another server or through weaker
+// TLS. SecretStorage is shared by all windows; `onDidChange` lets each window follow logins and
+// logouts made in another one.
 import type { Event, SecretStorage } from 'vscode';
 import type { AuthMethod } from './settings.js';
 
@@ -45,6 +49,14 @@ export interface StoredToken {
   obtainedAt: number;
   /** Username / role id the token was obtained for (shown in the tooltip). */
   identity?: string;
+  /** The binding of the definition it was obtained with; undefined = stored by a version before bindings (never used). */
+  binding?: string;
+}
+
+export interface StoredSecretId {
+  secretId: string;
+  /** As in StoredToken; a plain string stored by an earlier version reads with no binding. */
+  binding?: string;
 }
 
 /** Reads a stored token record; anything malformed counts as "no token". */
@@ -63,10 +75,26 @@ export function parseStoredToken(text: string | undefined): StoredToken | undefi
       ttl: typeof o.ttl === 'number' && o.ttl > 0 ? o.ttl : 0,
       obtainedAt: typeof o.obtainedAt === 'number' ? o.obtainedAt : 0,
       identity: typeof o.identity === 'string' ? o.identity : undefined,
+      binding: typeof o.binding === 'string' && o.binding ? o.binding : undefined,
     };
   } catch {
     return undefined;
   }
+}
+
+/** Reads a stored AppRole secret id: a JSON record, or the bare secret id an earlier version stored. */
+export function parseStoredSecretId(text: string | undefined): StoredSecretId | undefined {
+  if (!text) return undefined;
+  if (text.startsWith('{')) {
+    try {
+      const o = JSON.parse(text) as Partial<StoredSecretId>;
+      if (typeof o.secretId !== 'string' || !o.secretId) return undefined;
+      return { secretId: o.secretId, binding: typeof o.binding === 'string' && o.binding ? o.binding : undefined };
+    } catch {
+      return undefined;
+    }
+  }
+  return { secretId: text };
 }
 
 /** Epoch ms when the token expires, or undefined when it does not. */
@@ -96,12 +124,12 @@ export class ClusterSecrets {
     await this.storage.store(secretKey(cluster, 'token'), JSON.stringify(token));
   }
 
-  async getSecretId(cluster: string): Promise<string | undefined> {
-    return (await this.storage.get(secretKey(cluster, 'secretId'))) || undefined;
+  async getSecretId(cluster: string): Promise<StoredSecretId | undefined> {
+    return parseStoredSecretId(await this.storage.get(secretKey(cluster, 'secretId')));
   }
 
-  async storeSecretId(cluster: string, secretId: string): Promise<void> {
-    await this.storage.store(secretKey(cluster, 'secretId'), secretId);
+  async storeSecretId(cluster: string, record: StoredSecretId): Promise<void> {
+    await this.storage.store(secretKey(cluster, 'secretId'), JSON.stringify(record));
   }
 
   async delete(cluster: string, kind: SecretKind): Promise<void> {

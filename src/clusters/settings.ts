@@ -35,8 +35,11 @@ export const DEFAULT_MOUNTS = { userpass: 'userpass', approle: 'approle', ldap: 
 
 /** A problem found while reading the setting, naming the entry it is about. */
 export interface SettingsProblem {
+  /** Index of the entry in its setting; -1 = the setting as a whole. */
   index: number;
   name?: string;
+  /** Which setting: `user` = vaultReplication.clusters, `workspace` = vaultReplication.workspaceClusters. */
+  origin?: 'user' | 'workspace';
   message: string;
 }
 
@@ -137,15 +140,16 @@ function parseAuth(raw: unknown): AuthConfig {
 }
 
 /**
- * Reads the raw setting value. Entries that cannot be used (no name, bad address, duplicate
- * name, unknown auth method) are skipped and reported; the rest load normalised.
+ * Reads the raw value of a clusters setting (`setting` names it in problems). Entries that
+ * cannot be used (no name, bad address, duplicate name, unknown auth method) are skipped and
+ * reported; the rest load normalised.
  */
-export function parseClusterSettings(raw: unknown): { clusters: ClusterDefinition[]; problems: SettingsProblem[] } {
+export function parseClusterSettings(raw: unknown, setting = 'vaultReplication.clusters'): { clusters: ClusterDefinition[]; problems: SettingsProblem[] } {
   const clusters: ClusterDefinition[] = [];
   const problems: SettingsProblem[] = [];
   if (raw === undefined || raw === null) return { clusters, problems };
   if (!Array.isArray(raw)) {
-    problems.push({ index: -1, message: 'vaultReplication.clusters must be an array of cluster objects.' });
+    problems.push({ index: -1, message: `${setting} must be an array of cluster objects.` });
     return { clusters, problems };
   }
   raw.forEach((entry: unknown, index) => {

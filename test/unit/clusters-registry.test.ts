@@ -8,52 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../vault-sim/index.js';
-import { Emitter } from '../../src/clusters/emitter.js';
-import { ClusterRegistry, type ClusterSettingsStore } from '../../src/clusters/registry.js';
+import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { ClusterSecrets } from '../../src/clusters/secrets.js';
 import { Poller } from '../../src/clusters/poller.js';
-import { Log, type LogSink } from '../../src/log.js';
 import { VaultClient } from '../../src/vault/client.js';
-
-function memorySettings(initial: unknown[] = []): ClusterSettingsStore & { value: unknown[] } {
-  const changed = new Emitter<void>();
-  const store = {
-    value: initial,
-    read: () => store.value,
-    write: async (v: Record<string, unknown>[]) => { store.value = v; changed.fire(undefined); },
-    onDidChange: (l: () => void) => changed.event(l),
-  };
-  return store;
-}
-
-function memorySecrets() {
-  const map = new Map<string, string>();
-  const changed = new Emitter<{ key: string }>();
-  return {
-    map,
-    get: async (k: string) => map.get(k),
-    store: async (k: string, v: string) => { map.set(k, v); changed.fire({ key: k }); },
-    delete: async (k: string) => { map.delete(k); changed.fire({ key: k }); },
-    onDidChange: changed.event,
-  };
-}
-
-function memoryLog(): { log: Log; lines: string[] } {
-  const lines: string[] = [];
-  const put = (m: string) => void lines.push(m);
-  const sink: LogSink = { trace: put, debug: put, info: put, warn: put, error: put, show: () => {}, dispose: () => {} };
-  return { log: new Log(sink), lines };
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { memoryApprovals, memoryLog, memorySecretStorage, memorySettings, waitFor } from './clusters-fakes.js';
 
 function rootClient(sim: Simulator, name: string): VaultClient {
   const c = new VaultClient({ name, address: sim.cluster(name).address });
@@ -75,9 +34,10 @@ describe('ClusterRegistry and Poller against the simulator', () => {
 
   function setup(entries: unknown[], opts: { tokenCheckIntervalMs?: number } = {}) {
     const settings = memorySettings(entries);
-    const storage = memorySecrets();
+    const storage = memorySecretStorage();
+    const approvals = memoryApprovals();
     const { log, lines } = memoryLog();
-    const registry = new ClusterRegistry({ settings, secrets: new ClusterSecrets(storage), log, homeDir: dir, ...opts });
+    const registry = new ClusterRegistry({ settings, approvals, secrets: new ClusterSecrets(storage), log, homeDir: dir, ...opts });
     return { settings, storage, log, lines, registry };
   }
 
@@ -125,7 +85,7 @@ describe('ClusterRegistry and Poller against the simulator', () => {
       await assert.rejects(registry.logIn('up', { method: 'userpass', password: 'wrong' }), /invalid username or password/);
       assert.equal(registry.loginState('up'), 'logged-in', 'a failed login keeps the previous one');
 
-      const everything = JSON.stringify(settings.value) + lines.join('\n');
+      const everything = JSON.stringify(settings.user) + lines.join('\n');
       for (const secret of [sim.cluster('eu-west').rootToken, sim.cluster('us-east').rootToken, 'pw-ops-123456', 'pw-alice-123456', secretId]) {
         assert.ok(!everything.includes(secret), 'no secret in settings or log');
       }
@@ -137,7 +97,7 @@ describe('ClusterRegistry and Poller against the simulator', () => {
       assert.ok(![...storage.map.values()].some((v) => v.includes('pw-ops-123456')), 'passwords are never stored');
 
       // Another window (same storage) restores the logins; a logout there is followed here.
-      const other = new ClusterRegistry({ settings, secrets: new ClusterSecrets(storage), log: memoryLog().log, homeDir: dir });
+      const other = new ClusterRegistry({ settings, approvals: memoryApprovals(), secrets: new ClusterSecrets(storage), log: memoryLog().log, homeDir: dir });
       await other.restore();
       assert.equal(other.loggedInCount(), 5);
       await registry.logOut('dir');
@@ -209,7 +169,7 @@ describe('ClusterRegistry and Poller against the simulator', () => {
       await registry.update('moved', { name: 'moved', address: sim.cluster('us-east').address, auth: { method: 'token' } });
       assert.equal(registry.loginState('moved'), 'expired');
       assert.match(registry.loginInfo('moved').problem ?? '', /address changed/);
-      assert.equal((settings.value[0] as { address: string }).address, sim.cluster('us-east').address);
+      assert.equal(((settings.user as unknown[])[0] as { address: string }).address, sim.cluster('us-east').address);
     } finally {
       registry.dispose();
     }

@@ -2,7 +2,7 @@
 // in-memory settings and secrets), the real poller and a Log whose lines are captured, so tests
 // can scan everything the extension would have written to its output channel for secrets.
 import { Emitter } from '../../src/clusters/emitter.js';
-import { ClusterRegistry, toEndpoint, type ClusterSettingsStore } from '../../src/clusters/registry.js';
+import { ClusterRegistry, toEndpoint } from '../../src/clusters/registry.js';
 import { ClusterSecrets } from '../../src/clusters/secrets.js';
 import { Poller } from '../../src/clusters/poller.js';
 import { Log, type LogSink } from '../../src/log.js';
@@ -10,12 +10,7 @@ import { VaultClient } from '../../src/vault/client.js';
 import { DrOperationTokens } from '../../src/flows/drTokens.js';
 import type { FlowEnv } from '../../src/flows/env.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
-
-function memorySettings(value: unknown[]): ClusterSettingsStore {
-  const changed = new Emitter<void>();
-  let v = value;
-  return { read: () => v, write: async (n) => { v = n; changed.fire(undefined); }, onDidChange: (l) => changed.event(l) };
-}
+import { memoryApprovals, memorySettings } from './clusters-fakes.js';
 
 function memorySecrets() {
   const map = new Map<string, string>();
@@ -56,6 +51,7 @@ export async function startFlowBed(opts: Partial<SimulatorOptions> = {}): Promis
   const secrets = memorySecrets();
   const registry = new ClusterRegistry({
     settings: memorySettings(sim.clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'token' } }))),
+    approvals: memoryApprovals(),
     secrets: new ClusterSecrets(secrets),
     log,
     createClient: (def, o) => {
