@@ -11,12 +11,14 @@ import * as vscode from 'vscode';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Poller } from '../clusters/poller.js';
 import { deriveClusterView } from '../replication/derive.js';
+import { assessCluster } from '../replication/health.js';
 import { summarizeViews } from '../replication/summary.js';
+import { escapeMarkdown, labelText } from '../text/index.js';
 import type { ClusterView } from '../replication/views.js';
 import { ClusterNode } from './node.cluster.js';
 import { VIEW_ID } from '../flows/catalogue.js';
 import type { PolicyListCache } from '../policies/listCache.js';
-import type { ExplorerNode } from './node.js';
+import { healthText, reasonPhrase, type ExplorerNode } from './node.js';
 
 export const CONTEXT = {
   ready: 'vaultReplication.ready',
@@ -103,6 +105,8 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
       login: this.registry.loginInfo(def.name),
       now,
       ...(this.policyLists ? { policyLists: this.policyLists } : {}),
+      origin: this.registry.origin(def.name),
+      approved: this.registry.isApproved(def.name),
     }));
   }
 
@@ -155,17 +159,25 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
       this.statusShown = false;
       return;
     }
-    const views = this.registry.list().map((d) => this.viewOf(d.name, d.address));
-    const summary = summarizeViews(views);
+    // Clusters a workspace defined and nobody approved are not read: they are not counted.
+    const approved = this.registry.list().filter((d) => this.registry.isApproved(d.name));
+    const views = approved.map((d) => this.viewOf(d.name, d.address));
+    const assessments = views.map((v) => assessCluster(v, this.registry.isLoggedIn(v.name)));
+    const summary = summarizeViews(views, assessments);
     const icon = summary.worst === 'healthy' ? '$(pass)' : summary.worst === 'syncing' || summary.worst === 'unknown' ? '$(sync)' : '$(warning)';
-    this.statusBar.text = `${icon} ${summary.text}`;
+    this.statusBar.text = `${icon} ${labelText(summary.text)}`;
     const md = new vscode.MarkdownString('', true);
     md.appendMarkdown(`**${vscode.l10n.t('Vault Replication')}**\n\n`);
     md.appendText(summary.text);
-    for (const link of summary.laggingLinks) {
-      md.appendMarkdown('\n\n');
-      md.appendText(vscode.l10n.t('lagging: {0}', link));
-    }
+    md.appendMarkdown('\n\n');
+    // The same level and reason as each cluster's row (one health model).
+    views.forEach((v, i) => {
+      const a = assessments[i];
+      if (!a || a.level === 'healthy') return;
+      md.appendMarkdown(`- **${escapeMarkdown(v.name)}** ${escapeMarkdown(healthText(a.level))}: `);
+      md.appendText(reasonPhrase(a.level, a.reasons));
+      md.appendMarkdown('\n');
+    });
     this.statusBar.tooltip = md;
     this.statusBar.accessibilityInformation = { label: vscode.l10n.t('Vault Replication: {0}', summary.text) };
     this.statusBar.show();
@@ -182,7 +194,7 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
     // A message would hide the welcome views of an empty tree; they mention the problems instead.
     this.treeView.message = problems.length === 0 || this.roots.length === 0
       ? undefined
-      : vscode.l10n.t('{0} entries of vaultReplication.clusters were skipped: {1}', problems.length, problems.map((p) => p.message).join(' '));
+      : vscode.l10n.t('{0} cluster definitions were skipped: {1}', problems.length, problems.map((p) => p.message).join(' '));
   }
 
   private updateContext(): void {

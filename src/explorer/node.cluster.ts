@@ -1,11 +1,15 @@
 // A configured cluster: label = its name, description = roles and states ("perf primary · DR
-// primary", "perf secondary · stream-wals"), icon by health (a spinner while its first poll is in
-// flight), a Markdown tooltip (address, version, cluster id, sys/health code and meaning, last
-// WAL, login, last poll). Children: what is wrong (message nodes), then Performance and DR.
+// primary", "perf secondary · stream-wals") and, when it is not healthy, why; icon by the one
+// health model (replication/health.ts: the cluster, its modes and every link it owns; a spinner
+// while its first poll is in flight), a Markdown tooltip (address, version, cluster id, sys/health
+// code and meaning, last WAL, health and its reasons, login, last poll). Children: what is wrong
+// (message nodes, with the step that can work: a login only when one can succeed), then
+// Performance and DR. A cluster a workspace defined shows only "review it" until approved.
 import * as vscode from 'vscode';
 import type { LoginInfo } from '../clusters/registry.js';
 import type { ClusterSnapshot } from '../clusters/poller.js';
 import { contextFlags } from '../replication/actions.js';
+import { assessCluster, type ClusterHealth } from '../replication/health.js';
 import type { ViewMessage } from '../replication/messages.js';
 import type { ClusterView } from '../replication/views.js';
 import { ModeNode } from './node.mode.js';
@@ -13,7 +17,7 @@ import { messageNodes, type MessageSpec } from './node.message.js';
 import { COMMAND } from '../flows/catalogue.js';
 import type { PolicyListCache } from '../policies/listCache.js';
 import { policiesNodeFor } from './node.policies.js';
-import { BUSY_ICON, formatAge, healthIcon, healthText, mdRow, tooltip, type ExplorerNode } from './node.js';
+import { BUSY_ICON, appendReasons, formatAge, healthIcon, healthText, mdRow, reasonPhrase, tooltip, type ExplorerNode } from './node.js';
 
 export interface ClusterNodeData {
   name: string;
@@ -27,6 +31,9 @@ export interface ClusterNodeData {
   now: number;
   /** The policy names behind the Policies folder (none: no folder). */
   policyLists?: PolicyListCache;
+  /** Where it is defined; a workspace's definition must be approved before anything is sent. */
+  origin: 'user' | 'workspace';
+  approved: boolean;
 }
 
 // Messages the cluster node shows itself: login comes from the registry (it knows "expired").
@@ -37,8 +44,12 @@ export class ClusterNode implements ExplorerNode {
   readonly parent = undefined;
   readonly id: string;
 
+  /** The one health model's judgement of this cluster (with the registry's login state). */
+  readonly health: ClusterHealth;
+
   constructor(readonly data: ClusterNodeData) {
     this.id = `cluster/${data.name}`;
+    this.health = assessCluster(data.view, data.login.state === 'logged-in');
   }
 
   get clusterName(): string {
@@ -53,16 +64,37 @@ export class ClusterNode implements ExplorerNode {
     const { view, snapshot, polling, login } = this.data;
     const item = new vscode.TreeItem(this.data.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
+    if (!this.data.approved) return this.unapprovedItem(item);
     const firstPoll = !snapshot;
-    item.description = firstPoll ? (polling ? vscode.l10n.t('reading status…') : vscode.l10n.t('not read yet')) : view.description;
-    item.iconPath = firstPoll && polling ? BUSY_ICON : healthIcon(firstPoll ? 'unknown' : view.health);
+    const why = firstPoll ? '' : reasonPhrase(this.health.level, this.health.reasons);
+    item.description = firstPoll
+      ? (polling ? vscode.l10n.t('reading status…') : vscode.l10n.t('not read yet'))
+      : why ? `${view.description} · ${why}` : view.description;
+    item.iconPath = firstPoll && polling ? BUSY_ICON : healthIcon(firstPoll ? 'unknown' : this.health.level);
     // The login flag comes from the registry: the view may be from a poll made before a login change.
     item.contextValue = contextFlags({ ...view, loggedIn: login.state === 'logged-in' });
     item.tooltip = this.tooltip();
     if (login.state !== 'logged-in') item.description = `${String(item.description)} · ${login.state === 'expired' ? vscode.l10n.t('log in again') : vscode.l10n.t('logged out')}`;
     item.accessibilityInformation = {
-      label: vscode.l10n.t('{0}, {1}, {2}', this.data.name, firstPoll ? vscode.l10n.t('not read yet') : healthText(view.health), String(item.description)),
+      label: vscode.l10n.t('{0}, {1}, {2}', this.data.name, firstPoll ? vscode.l10n.t('not read yet') : healthText(this.health.level), String(item.description)),
     };
+    return item;
+  }
+
+  /** A workspace's definition nobody approved yet: nothing was read or sent; the one action is to review it. */
+  private unapprovedItem(item: vscode.TreeItem): vscode.TreeItem {
+    item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+    item.description = vscode.l10n.t('defined by this workspace · not approved');
+    item.iconPath = new vscode.ThemeIcon('workspace-untrusted', new vscode.ThemeColor('charts.yellow'));
+    item.contextValue = 'cluster+unapproved';
+    const md = tooltip();
+    md.appendMarkdown('**');
+    md.appendText(this.data.name);
+    md.appendMarkdown('**\n\n');
+    mdRow(md, vscode.l10n.t('Address'), this.data.address);
+    md.appendText(vscode.l10n.t('This workspace\'s settings define this cluster. Nothing is sent to it, and no token file, stored token or secret id is used for it, until you review and approve its definition.'));
+    item.tooltip = md;
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}, defined by this workspace, not approved', this.data.name) };
     return item;
   }
 
@@ -72,8 +104,12 @@ export class ClusterNode implements ExplorerNode {
     md.appendMarkdown('**');
     md.appendText(this.data.name);
     md.appendMarkdown('** · ');
-    md.appendText(snapshot ? healthText(view.health) : vscode.l10n.t('not read yet'));
+    md.appendText(snapshot ? healthText(this.health.level) : vscode.l10n.t('not read yet'));
     md.appendMarkdown('\n\n');
+    if (snapshot && this.health.reasons.length > 0) {
+      appendReasons(md, this.health.reasons);
+      md.appendMarkdown('\n');
+    }
     mdRow(md, vscode.l10n.t('Address'), this.data.address);
     mdRow(md, vscode.l10n.t('Namespace'), this.data.namespace);
     const h = snapshot?.health;
@@ -114,7 +150,17 @@ export class ClusterNode implements ExplorerNode {
   getChildren(): ExplorerNode[] {
     const { view, snapshot, login } = this.data;
     const specs: MessageSpec[] = [];
-    if (login.state !== 'logged-in') {
+    if (!this.data.approved) {
+      return messageNodes(this, this.data.name, [{
+        code: 'not-approved',
+        severity: 'warning',
+        text: vscode.l10n.t('Defined by this workspace: review its address, TLS and login before it connects'),
+        command: { command: COMMAND.approveCluster, title: vscode.l10n.t('Review'), arguments: [this.data.name] },
+      }]);
+    }
+    // A login is offered only where it can succeed (not while sealed, unreachable, on a DR secondary…):
+    // there the model's next step says what can work instead.
+    if (login.state !== 'logged-in' && (!snapshot || this.health.canLogIn)) {
       const expired = login.state === 'expired';
       specs.push({
         code: expired ? 'login-expired' : 'not-logged-in',
@@ -133,7 +179,7 @@ export class ClusterNode implements ExplorerNode {
     for (const mode of [view.performance, view.dr]) {
       if (mode.role === 'unavailable' || mode.role === 'redacted' || mode.role === 'ce') continue;
       const typed: ViewMessage[] = view.messages.filter((m) => m.type === mode.type);
-      out.push(new ModeNode(this, this.data.name, mode, login.state === 'logged-in', typed));
+      out.push(new ModeNode(this, this.data.name, mode, login.state === 'logged-in', typed, this.health.modes[mode.type]));
     }
     const policies = this.data.policyLists && policiesNodeFor(this, this.data.name, view, login.state === 'logged-in', this.data.policyLists);
     if (policies) out.push(policies);

@@ -8,7 +8,8 @@ import type { ModeView, ReplicationType } from '../replication/views.js';
 import { DetailNode, type DetailSpec } from './node.detail.js';
 import { messageNodes } from './node.message.js';
 import { PrimaryLinkNode, SecondaryNode } from './node.secondary.js';
-import { healthIcon, healthText, mdRow, tooltip, type ExplorerNode } from './node.js';
+import type { ModeHealth } from '../replication/health.js';
+import { appendReasons, healthIcon, healthText, mdRow, reasonPhrase, tooltip, type ExplorerNode } from './node.js';
 
 export class ModeNode implements ExplorerNode {
   readonly kind = 'mode';
@@ -20,6 +21,8 @@ export class ModeNode implements ExplorerNode {
     readonly mode: ModeView,
     private readonly loggedIn: boolean,
     private readonly messages: readonly ViewMessage[],
+    /** This mode's part of the cluster's health (its state, its connection and its links). */
+    readonly health: ModeHealth,
   ) {
     // The role is part of the id: VS Code keeps the expansion of a known id, so a node that was
     // "disabled" (nothing to expand) would stay folded when the cluster becomes a primary.
@@ -51,9 +54,11 @@ export class ModeNode implements ExplorerNode {
     if (m.connectionState && m.connectionState !== m.state) parts.push(m.connectionState);
     if (m.role === 'secondary' && m.lag && m.lag.basis !== 'none') parts.push(m.lag.text);
     if (m.reindex?.inProgress) parts.push(vscode.l10n.t('reindexing {0}', m.reindex.percent !== undefined ? `${Math.round(m.reindex.percent)} %` : '').trim());
+    const why = this.active ? reasonPhrase(this.health.level, this.health.reasons) : '';
+    if (why) parts.push(why);
     item.description = parts.join(' · ');
     item.accessibilityInformation = { label: `${title}, ${item.description}` };
-    item.iconPath = this.active ? healthIcon(m.health) : new vscode.ThemeIcon('circle-slash');
+    item.iconPath = this.active ? healthIcon(this.health.level) : new vscode.ThemeIcon('circle-slash');
     item.contextValue = `mode+${m.type}+${m.role}+${this.loggedIn ? 'loggedIn' : 'loggedOut'}`;
     const md = tooltip();
     md.appendMarkdown(`**${title}** · `);
@@ -61,10 +66,14 @@ export class ModeNode implements ExplorerNode {
     md.appendMarkdown('\n\n');
     mdRow(md, 'mode', m.mode ?? m.role);
     if (m.roleSource === 'health') mdRow(md, vscode.l10n.t('Source'), vscode.l10n.t('sys/health (replication status unreadable)'));
-    if (this.active) mdRow(md, vscode.l10n.t('Health'), healthText(m.health));
+    if (this.active) mdRow(md, vscode.l10n.t('Health'), healthText(this.health.level));
     mdRow(md, 'state', m.state ? `${m.state}: ${m.stateMeaning}` : undefined);
     mdRow(md, 'connection_state', m.connectionState ? `${m.connectionState}: ${m.connectionMeaning ?? ''}` : undefined);
     mdRow(md, vscode.l10n.t('Replication set (cluster_id)'), m.clusterId, true);
+    if (this.active && this.health.reasons.length > 0) {
+      md.appendMarkdown('\n');
+      appendReasons(md, this.health.reasons);
+    }
     item.tooltip = md;
     return item;
   }

@@ -12,7 +12,7 @@
 //   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
 import * as vscode from 'vscode';
 import { COMMAND } from '../flows/catalogue.js';
-import type { HealthCategory } from '../replication/health.js';
+import type { HealthCategory, HealthReason } from '../replication/health.js';
 import { escapeMarkdown, markdownCode } from '../text/index.js';
 
 export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';
@@ -33,6 +33,7 @@ export function healthIcon(health: HealthCategory): vscode.ThemeIcon {
   switch (health) {
     case 'healthy': return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'));
     case 'syncing': return new vscode.ThemeIcon('sync', new vscode.ThemeColor('charts.yellow'));
+    case 'degraded': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange'));
     case 'broken': return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
     case 'sealed': return new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.orange'));
     case 'unreachable': return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.red'));
@@ -44,6 +45,7 @@ export function healthText(health: HealthCategory): string {
   switch (health) {
     case 'healthy': return vscode.l10n.t('healthy');
     case 'syncing': return vscode.l10n.t('syncing');
+    case 'degraded': return vscode.l10n.t('degraded');
     case 'broken': return vscode.l10n.t('broken');
     case 'sealed': return vscode.l10n.t('sealed');
     case 'unreachable': return vscode.l10n.t('unreachable');
@@ -52,6 +54,22 @@ export function healthText(health: HealthCategory): string {
 }
 
 export const BUSY_ICON = new vscode.ThemeIcon('sync~spin');
+
+/** The first reason of a non-healthy level as a short phrase for a row's description ("" when healthy). */
+export function reasonPhrase(level: HealthCategory, reasons: readonly HealthReason[]): string {
+  if (level === 'healthy') return '';
+  const first = reasons.find((r) => r.level === level) ?? reasons[0];
+  return first ? first.text.replace(/\.$/, '') : healthText(level);
+}
+
+/** The reasons of a level as tooltip lines, most severe first (notes last). */
+export function appendReasons(md: vscode.MarkdownString, reasons: readonly HealthReason[]): void {
+  for (const r of reasons) {
+    md.appendMarkdown(`- ${r.level === 'healthy' ? escapeMarkdown(vscode.l10n.t('note')) : `**${escapeMarkdown(healthText(r.level))}**`}: `);
+    md.appendText(r.text);
+    md.appendMarkdown('\n');
+  }
+}
 
 /** A Markdown tooltip that renders server-sent text as text: only our own command links are trusted. */
 export function tooltip(): vscode.MarkdownString {
