@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   VaultParseError,
   parseAuth,
+  parseAuthReply,
   parseCapabilities,
   parseDrOperationTokenProgress,
   parseDynamicFilter,
@@ -383,10 +384,38 @@ describe('tokens, logins, policies, mounts, filters', () => {
     assert.throws(() => parsePolicyText({ data: { name: 'p' } }), VaultParseError);
     assert.deepEqual(parseCapabilities({ data: { 'a/b': ['read'], capabilities: ['read'] }, 'a/b': ['read'] }, ['a/b', 'c']), { 'a/b': ['read'], c: [] });
     assert.deepEqual(parseCapabilities({ capabilities: ['deny'] }, ['x']), { x: ['deny'] });
-    assert.deepEqual(parsePathsFilter({ data: { mode: 'deny', paths: ['secret/', 'ns1/'] } }).paths, ['secret/', 'ns1/']);
-    const df = parseDynamicFilter({ data: { dynamic_filtered_mounts: ['kv/'], dynamic_filtered_namespaces: [] } });
-    assert.deepEqual(df.dynamicFilteredMounts, ['kv/']);
     assert.equal(parseSecondaryPublicKey({ data: { secondary_public_key: 'PUBKEY' } }).publicKey, 'PUBKEY');
     assert.equal(parseSecondaryPublicKey({ data: {} }).publicKey, undefined);
+  });
+
+  it('reads a paths filter with or without the data envelope', () => {
+    const filter = { mode: 'deny', paths: ['secret/', 'ns1/'] };
+    for (const body of [{ request_id: 'r', data: filter, warnings: null }, filter]) {
+      const f = parsePathsFilter(body);
+      assert.equal(f.mode, 'deny');
+      assert.deepEqual(f.paths, ['secret/', 'ns1/']);
+      assert.deepEqual(f.raw, filter);
+    }
+    assert.deepEqual(parsePathsFilter({ paths: ['kv/'] }), { mode: 'allow', paths: ['kv/'], raw: { paths: ['kv/'] } });
+    assert.throws(() => parsePathsFilter({ request_id: 'r', data: null }), /paths filter: the reply has neither a "data" object nor "mode" or "paths"/);
+    assert.throws(() => parsePathsFilter([]), VaultParseError);
+  });
+
+  it('reads a dynamic filter with or without the data envelope', () => {
+    const filter = { dynamic_filtered_mounts: ['kv/'], dynamic_filtered_namespaces: ['ns1/'] };
+    for (const body of [{ request_id: 'r', data: filter }, filter]) {
+      const df = parseDynamicFilter(body);
+      assert.deepEqual(df.dynamicFilteredMounts, ['kv/']);
+      assert.deepEqual(df.dynamicFilteredNamespaces, ['ns1/']);
+      assert.deepEqual(df.raw, filter);
+    }
+    assert.deepEqual(parseDynamicFilter({ dynamic_filtered_mounts: ['kv/'] }).dynamicFilteredNamespaces, []);
+    assert.throws(() => parseDynamicFilter({ warnings: [] }), VaultParseError);
+  });
+
+  it('reads the auth of a login, token create or renew reply, and refuses one without a token', () => {
+    assert.equal(parseAuthReply(fixture('login-userpass.json')).clientToken, 'hvs.CAESIUserpassLoginToken123');
+    assert.throws(() => parseAuthReply({ data: {}, auth: null }), /the reply has no "auth.client_token"/);
+    assert.throws(() => parseAuthReply('x'), VaultParseError);
   });
 });
