@@ -13,7 +13,8 @@ export type VaultErrorKind =
   | 'invalid-response'
   | 'too-large'
   | 'redacted'
-  | 'cancelled';
+  | 'cancelled'
+  | 'invalid-request';
 
 export interface VaultErrorInit {
   kind: VaultErrorKind;
@@ -80,6 +81,7 @@ const KIND_TEXT: Record<VaultErrorKind, string> = {
   'too-large': 'response too large',
   redacted: 'replication status endpoints are disabled on this listener',
   cancelled: 'cancelled',
+  'invalid-request': 'the request was not sent: a value in its path is not usable',
 };
 
 function describe(kind: VaultErrorKind, status: number | undefined, errors: string[], detail: string | undefined): string {

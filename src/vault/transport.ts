@@ -2,7 +2,8 @@
 // loaded at the first request through ./http.js so that activating the extension never loads it;
 // per cluster one Client for the status reads and a keep-alive Pool per origin for the rest;
 // TLS/mTLS/CA from tls.ts; the namespace header only where Vault allows it; bounded 307/308
-// following (HA standbys); timeouts, cancellation and a response size cap. Every failure is a
+// following (HA standbys). And the trust rules of design.md for a server or a machine in the
+// middle: values never become path traversal, replies are bounded in size. Every failure is a
 // VaultError whose message names the cluster, method and URL and never a token. The endpoint
 // groups (replication.ts, auth.ts, sys.ts, health.ts) build on it. No vscode import.
 
@@ -169,11 +170,11 @@ function normalizePath(path: string): string {
   return p;
 }
 
-/** A value that goes into a request path, and what it is. */
+/** A value that goes into a request path, and what it is (the error names both when it is unusable). */
 export interface PathValue {
   readonly what: string;
   readonly value: string;
-  /** A mount path: `/` separates nested mounts. */
+  /** A mount path: `/` separates nested mounts and a leading or trailing `/` is dropped. */
   readonly nested: boolean;
 }
 
@@ -182,12 +183,12 @@ export function segment(what: string, value: string): PathValue {
   return { what, value, nested: false };
 }
 
-/** A mount path, which may hold `/` (nested mounts such as `team/userpass/`). */
+/** A mount path, which may hold `/` (nested mounts such as `team/userpass/`): each segment is checked. */
 export function mountPath(what: string, value: string): PathValue {
   return { what, value, nested: true };
 }
 
-/** A request path relative to /v1/ with values in it; the transport encodes them. */
+/** A request path relative to /v1/ with values in it; the transport checks and encodes them. */
 export interface VaultPath {
   readonly literals: readonly string[];
   readonly values: readonly PathValue[];
@@ -198,13 +199,41 @@ export function vaultPath(literals: TemplateStringsArray, ...values: PathValue[]
   return { literals, values };
 }
 
-/** The value as path text: each `/`-separated piece URL-encoded, empty ones dropped. */
-function encodePathValue(v: PathValue): string {
-  return v.value
-    .split('/')
-    .filter((s) => s !== '')
-    .map(encodeURIComponent)
-    .join('/');
+/**
+ * The value as path text, each segment encoded with encodeURIComponent; undefined when a segment
+ * is empty, or only dots or blanks once decoded: `..` or `%2e%2e` would make the URL parser (or a
+ * server that decodes) climb out of the path, so deleting policy `../../mounts/secret` would
+ * disable a secrets engine. A plain value's `/` is encoded and its pieces are checked too.
+ */
+function encodePathValue(v: PathValue): string | undefined {
+  const text = v.nested ? v.value.replace(/^\/+|\/+$/g, '') : v.value;
+  const segments = v.nested ? text.split('/') : [text];
+  if (segments.some(unusableSegment)) return undefined;
+  return segments.map(encodeURIComponent).join('/');
+}
+
+/** Empty, or only dots and blanks once decoded, or holding such a piece behind an encoded `/` or `\`. */
+function unusableSegment(segment: string): boolean {
+  return decodeFully(segment)
+    .split(/[/\\]/)
+    .some((part) => /^[\s.]*$/.test(part));
+}
+
+/** Percent-decoding repeated while it changes (a server or proxy may decode more than once). */
+function decodeFully(text: string): string {
+  let s = text;
+  for (let i = 0; i < 4 && s.includes('%'); i++) {
+    let d: string;
+    try {
+      d = decodeURIComponent(s);
+    } catch {
+      // Malformed somewhere (`%zz`): decode the valid escapes one byte at a time.
+      d = s.replace(/%([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    }
+    if (d === s) break;
+    s = d;
+  }
+  return s;
 }
 
 // ---------------------------------------------------------------- limits
@@ -345,7 +374,7 @@ export class Transport {
   /** Sends one request, following 307/308; returns any status. Transport failures throw. */
   async exchange(method: string, path: string | VaultPath, opts: RequestOptions): Promise<RawReply> {
     const secrets = this.collectSecrets(opts);
-    const rel = this.resolvePath(path);
+    const rel = this.resolvePath(method, path, secrets);
     let url = this.urlFor(rel);
     if (opts.query) for (const [k, v] of Object.entries(opts.query)) url.searchParams.set(k, v);
     const shown = (u: URL): string => u.origin + u.pathname;
@@ -417,12 +446,30 @@ export class Transport {
 
   // ---- internals
 
-  /** The path relative to /v1/, each value encoded. */
-  private resolvePath(path: string | VaultPath): string {
-    if (typeof path === 'string') return normalizePath(path);
+  /** The path relative to /v1/, each value checked and encoded; an unusable value throws kind `invalid-request`. */
+  private resolvePath(method: string, path: string | VaultPath, secrets: string[]): string {
+    if (typeof path === 'string') {
+      // A path given whole (the generic request()): its empty segments are harmless, dots are not.
+      const rel = normalizePath(path);
+      if ((rel.includes('.') || rel.includes('%')) && rel.split('/').some((s) => s !== '' && unusableSegment(s))) {
+        throw this.fail('invalid-request', method, this.urlFor('').href + '…', secrets, {
+          detail: `the path ${JSON.stringify(path)} has a "." or ".." segment (also percent-encoded), which would change which path is called`,
+        });
+      }
+      return rel;
+    }
     let text = path.literals[0];
     path.values.forEach((v, i) => {
-      text += encodePathValue(v) + path.literals[i + 1];
+      const encoded = encodePathValue(v);
+      if (encoded === undefined) {
+        const url = this.urlFor(normalizePath(text));
+        throw this.fail('invalid-request', method, `${url.origin}${url.pathname}…`, secrets, {
+          detail: v.value === ''
+            ? `the ${v.what} is empty`
+            : `the ${v.what} ${JSON.stringify(v.value)} cannot be used in a request path: a segment that is empty, "." or ".." (also percent-encoded) would change which path is called`,
+        });
+      }
+      text += encoded + path.literals[i + 1];
     });
     return normalizePath(text);
   }

@@ -452,6 +452,73 @@ describe('VaultClient over HTTP', () => {
     });
   });
 
+  describe('values in paths', () => {
+    // What each call sent on eeaeaef, when `..` segments went to the URL parser: the comment.
+    const hostile: [string, string, (c: VaultClient, v: string) => Promise<unknown>][] = [
+      ['policy name', '../../mounts/secret', (c, v) => c.deletePolicy(v)], // DELETE /v1/sys/mounts/secret
+      ['secondary activation id', '../../../dr/primary/disable', (c, v) => c.performance.setPathsFilter(v, { mode: 'deny', paths: [] })], // POST /v1/sys/replication/dr/primary/disable
+      ['secondary activation id', '../../../dr/primary/disable', (c, v) => c.performance.deletePathsFilter(v)], // DELETE /v1/sys/replication/dr/primary/disable
+      ['secondary activation id', '../../secondary/disable', (c, v) => c.performance.readPathsFilter(v)], // GET /v1/sys/replication/performance/secondary/disable
+      ['username', '../../../sys/mounts/secret', (c, v) => c.loginUserpass(v, 'pw')], // POST /v1/sys/mounts/secret {"password":"pw"}
+      ['username', '../../../sys/mounts/secret', (c, v) => c.loginLdap(v, 'pw')], // POST /v1/sys/mounts/secret
+      ['userpass mount path', '../sys/policies/acl/x', (c, v) => c.loginUserpass('ops', 'pw', v)], // POST /v1/sys/policies/acl/x/login/ops
+      ['AppRole mount path', '../sys/audit/x', (c, v) => c.loginAppRole('rid', 'sid', v)], // POST /v1/sys/audit/x/login
+      ['secrets engine path', 'team/../../auth/x', (c, v) => c.enableSecretsEngine(v, { type: 'kv' })], // POST /v1/sys/auth/x
+      ['auth method path', '..', (c, v) => c.disableAuthMethod(v)], // DELETE /v1/sys/
+      ['token role', '..', (c, v) => c.createToken({ role: v })], // POST /v1/auth/token/
+      ['subsystem', '../../../../../mounts/secret', (c, v) => c.dr.reloadSubsystem(v)], // POST /v1/sys/mounts/secret
+      ['secondary activation id', '..', (c, v) => c.performance.dynamicFilter('primary', v)], // GET /v1/sys/replication/performance/primary/
+      ['policy name', '.', (c, v) => c.readPolicy(v)], // GET /v1/sys/policies/acl/
+      ['policy name', '', (c, v) => c.writePolicy(v, 'x')], // POST /v1/sys/policies/acl
+      // Refused too, though the URL parser leaves them alone: a server or proxy may decode them.
+      ['policy name', '%2e%2e', (c, v) => c.deletePolicy(v)],
+      ['policy name', '.%2E', (c, v) => c.deletePolicy(v)],
+      ['policy name', '%252e%252e', (c, v) => c.deletePolicy(v)],
+      ['policy name', 'a%2F..', (c, v) => c.deletePolicy(v)],
+      ['policy name', 'a/../b', (c, v) => c.deletePolicy(v)],
+      ['policy name', '..\\x', (c, v) => c.deletePolicy(v)],
+      ['policy name', ' . ', (c, v) => c.deletePolicy(v)],
+      ['secrets engine path', 'team//kv', (c, v) => c.disableSecretsEngine(v)],
+      ['secrets engine path', '%2e%2e/x', (c, v) => c.disableSecretsEngine(v)],
+    ];
+    for (const [what, value, run] of hostile) {
+      it(`refuses the ${what} ${JSON.stringify(value)} without sending anything`, async () => {
+        const c = client();
+        c.setToken(TOKEN);
+        const outcome = await run(c, value).then(() => undefined, (e: unknown) => e);
+        assert.deepEqual(srv.seen.map((r) => `${r.method} ${r.url}`), [], 'nothing reached the server');
+        assert.ok(outcome instanceof VaultError, `expected a VaultError, got ${String(outcome)}`);
+        assert.equal(outcome.kind, 'invalid-request');
+        assert.ok(outcome.message.startsWith('us-east: '), outcome.message);
+        assert.ok(outcome.message.includes(value === '' ? `the ${what} is empty` : `the ${what} ${JSON.stringify(value)}`), outcome.message);
+        assert.ok(!outcome.message.includes(TOKEN));
+      });
+    }
+
+    it('still encodes ordinary values, dots inside names and nested mounts included', async () => {
+      const c = client();
+      const cases: [string, () => Promise<unknown>][] = [
+        ['/v1/sys/policies/acl/v1.2-ops', () => c.deletePolicy('v1.2-ops')],
+        ['/v1/sys/policies/acl/...a', () => c.deletePolicy('...a')],
+        ['/v1/sys/policies/acl/a%2Fb', () => c.deletePolicy('a/b')],
+        ['/v1/sys/policies/acl/%25zz', () => c.deletePolicy('%zz')],
+        ['/v1/sys/mounts/team/kv.v2', () => c.disableSecretsEngine('/team/kv.v2/')],
+        ['/v1/sys/replication/performance/primary/paths-filter/us-east.1', () => c.performance.deletePathsFilter('us-east.1')],
+      ];
+      for (const [url, run] of cases) {
+        await run();
+        assert.equal(srv.last().url, url);
+      }
+    });
+
+    it('refuses dot segments in a path given whole to request()', async () => {
+      const e = await rejectsKind(client().request('GET', 'sys/policies/acl/../../mounts'), 'invalid-request');
+      assert.match(e.message, /the path "sys\/policies\/acl\/\.\.\/\.\.\/mounts" has a "\." or "\.\." segment/);
+      await rejectsKind(client().request('GET', '/v1/sys/%2e%2e/mounts'), 'invalid-request');
+      assert.equal(srv.seen.length, 0);
+    });
+  });
+
   describe('redirects', () => {
     const active = new TestServer(http.createServer());
     let activeAddress = '';
