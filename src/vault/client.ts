@@ -67,7 +67,7 @@ export class VaultClient {
     return this.transport.hasToken();
   }
 
-  /** TCP connections opened so far, over all origins (for tests and the poll benchmark). */
+  /** TCP connections opened so far (for tests and the poll benchmark). */
   get connectionsOpened(): number {
     return this.transport.connectionsOpened;
   }

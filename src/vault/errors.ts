@@ -14,7 +14,8 @@ export type VaultErrorKind =
   | 'too-large'
   | 'redacted'
   | 'cancelled'
-  | 'invalid-request';
+  | 'invalid-request'
+  | 'redirect';
 
 export interface VaultErrorInit {
   kind: VaultErrorKind;
@@ -82,6 +83,7 @@ const KIND_TEXT: Record<VaultErrorKind, string> = {
   redacted: 'replication status endpoints are disabled on this listener',
   cancelled: 'cancelled',
   'invalid-request': 'the request was not sent: a value in its path is not usable',
+  redirect: 'redirect not followed',
 };
 
 function describe(kind: VaultErrorKind, status: number | undefined, errors: string[], detail: string | undefined): string {

@@ -1,11 +1,12 @@
 // The one HTTP layer of the Vault client (what client.go is in Vault's Go api/ package): undici,
 // loaded at the first request through ./http.js so that activating the extension never loads it;
-// per cluster one Client for the status reads and a keep-alive Pool per origin for the rest;
-// TLS/mTLS/CA from tls.ts; the namespace header only where Vault allows it; bounded 307/308
-// following (HA standbys). And the trust rules of design.md for a server or a machine in the
-// middle: values never become path traversal, replies are bounded in size. Every failure is a
-// VaultError whose message names the cluster, method and URL and never a token. The endpoint
-// groups (replication.ts, auth.ts, sys.ts, health.ts) build on it. No vscode import.
+// per cluster one Client for the status reads and a keep-alive Pool for the rest, both to the
+// cluster's own origin; TLS/mTLS/CA from tls.ts; the namespace header only where Vault allows it.
+// And the trust rules of design.md for a server or a machine in the middle: values never become
+// path traversal, redirects are followed only on the same origin (one hop), replies are bounded
+// in size. Every failure is a VaultError whose message names the cluster, method and URL and
+// never a token. The endpoint groups (replication.ts, auth.ts, sys.ts, health.ts) build on it.
+// No vscode import.
 
 // Types only: undici's code is in ./http.js, loaded at the first request (see loadHttp).
 import type { Client, Dispatcher, Pool } from 'undici';
@@ -59,9 +60,7 @@ export interface ClientOptions {
   bodyTimeoutMs?: number;
   /** Default 8 MiB; a larger reply fails with kind `too-large` and its connection is dropped. */
   maxResponseBytes?: number;
-  /** 307/308 hops followed per request (standbys redirect to the active node). Default 3. */
-  maxRedirects?: number;
-  /** Connections per origin. Default 4: polls use one; a slow write does not hold them up. */
+  /** Connections besides the status reads' one. Default 4: a slow write does not hold the others up. */
   maxConnectionsPerOrigin?: number;
 }
 
@@ -115,7 +114,7 @@ export interface RawReply {
   /** Parsed JSON; undefined for an empty body; NON_JSON for a non-JSON error page. */
   body: unknown;
   method: string;
-  /** Origin + path of the URL that answered (after redirects), no query. */
+  /** Origin + path of the URL that answered (after a redirect), no query. */
   url: string;
   secrets: string[];
 }
@@ -243,7 +242,6 @@ const DEFAULTS = {
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
   maxResponseBytes: 8 * 1024 * 1024,
-  maxRedirects: 3,
   maxConnectionsPerOrigin: 4,
 };
 
@@ -252,6 +250,9 @@ const SECRET_BODY_FIELDS = ['token', 'dr_operation_token', 'password', 'secret_i
 
 /** Stands for an error reply whose body is not JSON (an HTML page from a proxy). */
 const NON_JSON = Symbol('non-JSON body');
+
+/** Redirects that carry a Location; only 307 and 308 keep the method and body, so only they are followed. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** A body whose `undefined` fields are left out, so Vault applies its own defaults. */
 export function compact(fields: Record<string, unknown>): JsonObject {
@@ -268,7 +269,8 @@ export class Transport {
   private readonly options: typeof DEFAULTS;
   private readonly baseUrl: URL;
   private readonly tlsOptions: TlsConnectOptions;
-  private readonly pools = new Map<string, Pool>();
+  /** Everything but the status reads. One origin only: redirects to another are never followed. */
+  private pool: Pool | undefined;
   /**
    * Status reads (health, seal and replication status) share one connection of their own: undici
    * waits an event-loop turn before reusing a keep-alive socket, so back-to-back polls through a
@@ -312,7 +314,7 @@ export class Transport {
     return this.token !== undefined;
   }
 
-  /** TCP connections opened so far, over all origins (for tests and the poll benchmark). */
+  /** TCP connections opened so far (for tests and the poll benchmark). */
   get connectionsOpened(): number {
     return this.opened;
   }
@@ -321,8 +323,7 @@ export class Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const dispatchers: Dispatcher[] = [...(this.statusLane ? [this.statusLane] : []), ...this.pools.values()];
-    this.pools.clear();
+    const dispatchers: Dispatcher[] = [this.statusLane, this.pool].filter((d) => d !== undefined);
     await Promise.all(dispatchers.map((d) => d.destroy()));
   }
 
@@ -371,7 +372,7 @@ export class Transport {
     throw this.fail(kind, reply.method, reply.url, reply.secrets, { status: reply.status, errors, detail });
   }
 
-  /** Sends one request, following 307/308; returns any status. Transport failures throw. */
+  /** Sends one request, following one same-origin 307/308; returns any status. Transport failures throw. */
   async exchange(method: string, path: string | VaultPath, opts: RequestOptions): Promise<RawReply> {
     const secrets = this.collectSecrets(opts);
     const rel = this.resolvePath(method, path, secrets);
@@ -403,7 +404,7 @@ export class Transport {
       if (this.closed) throw this.fail('cancelled', method, shown(url), secrets, { detail: 'the client was closed' });
       let res: Dispatcher.ResponseData;
       try {
-        const dispatcher = opts.statusLane && url.origin === this.baseUrl.origin ? this.statusLaneOf(http) : this.poolFor(http, url.origin);
+        const dispatcher = opts.statusLane ? this.statusLaneOf(http) : this.poolOf(http);
         res = await dispatcher.request({
           path: url.pathname + url.search,
           method: method as Dispatcher.HttpMethod,
@@ -418,25 +419,8 @@ export class Transport {
       }
 
       const status = res.statusCode;
-      if (status === 307 || status === 308) {
-        const location = res.headers.location;
-        await res.body.dump().catch(() => undefined);
-        const where = Array.isArray(location) ? location[0] : location;
-        if (!where) throw this.fail('http', method, shown(url), secrets, { status, detail: 'redirect without a Location header' });
-        if (hops >= this.options.maxRedirects) {
-          throw this.fail('http', method, shown(url), secrets, { status, detail: `more than ${this.options.maxRedirects} redirects` });
-        }
-        let next: URL;
-        try {
-          next = new URL(where, url);
-        } catch {
-          throw this.fail('http', method, shown(url), secrets, { status, detail: 'redirect to an invalid URL' });
-        }
-        // Never let a redirect carry the token from TLS to plain HTTP or to another scheme.
-        if (next.protocol !== url.protocol) {
-          throw this.fail('http', method, shown(url), secrets, { status, detail: `refusing redirect from ${url.protocol}// to ${next.protocol}//` });
-        }
-        url = next;
+      if (REDIRECTS.has(status)) {
+        url = await this.redirectTarget(res, hops, method, url, secrets);
         continue;
       }
       const body = await this.readJson(res, method, shown(url), secrets, opts.signal);
@@ -445,6 +429,40 @@ export class Transport {
   }
 
   // ---- internals
+
+  /**
+   * Where a redirect may be followed to: the same origin only (a standby behind the cluster's own
+   * address sending us to the active node), once, and only for 307/308, which keep the method and
+   * body. Anything else throws kind `redirect` before the token, the namespace or a body (a
+   * password, a secret id, an activation or DR operation token) could go anywhere else.
+   */
+  private async redirectTarget(res: Dispatcher.ResponseData, hops: number, method: string, url: URL, secrets: string[]): Promise<URL> {
+    const shown = url.origin + url.pathname;
+    const status = res.statusCode;
+    await res.body.dump().catch(() => undefined);
+    const location = Array.isArray(res.headers.location) ? res.headers.location[0] : res.headers.location;
+    if (!location) throw this.fail('http', method, shown, secrets, { status, detail: 'redirect without a Location header' });
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw this.fail('redirect', method, shown, secrets, { status, detail: 'redirected to an invalid URL; not followed' });
+    }
+    const target = next.origin + next.pathname;
+    if (next.origin !== this.baseUrl.origin) {
+      throw this.fail('redirect', method, shown, secrets, {
+        status,
+        detail: `redirected to ${target}; not followed: credentials are sent only to ${this.baseUrl.origin}`,
+      });
+    }
+    if (status !== 307 && status !== 308) {
+      throw this.fail('redirect', method, shown, secrets, { status, detail: `redirected to ${target}; not followed: only 307 and 308 keep the method and body` });
+    }
+    if (hops >= 1) {
+      throw this.fail('redirect', method, shown, secrets, { status, detail: `redirected again, to ${target}; not followed: one redirect is followed at most` });
+    }
+    return next;
+  }
 
   /** The path relative to /v1/, each value checked and encoded; an unusable value throws kind `invalid-request`. */
   private resolvePath(method: string, path: string | VaultPath, secrets: string[]): string {
@@ -489,16 +507,14 @@ export class Transport {
     return this.statusLane;
   }
 
-  private poolFor(http: HttpModule, origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      pool = new http.Pool(origin, { ...this.dispatcherOptions(), connections: this.options.maxConnectionsPerOrigin });
-      pool.on('connect', () => {
+  private poolOf(http: HttpModule): Pool {
+    if (!this.pool) {
+      this.pool = new http.Pool(this.baseUrl.origin, { ...this.dispatcherOptions(), connections: this.options.maxConnectionsPerOrigin });
+      this.pool.on('connect', () => {
         this.opened++;
       });
-      this.pools.set(origin, pool);
     }
-    return pool;
+    return this.pool;
   }
 
   private dispatcherOptions(): Client.Options {

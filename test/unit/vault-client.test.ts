@@ -520,29 +520,35 @@ describe('VaultClient over HTTP', () => {
   });
 
   describe('redirects', () => {
-    const active = new TestServer(http.createServer());
-    let activeAddress = '';
+    // Another origin: a second server that records whatever reaches it.
+    const elsewhere = new TestServer(http.createServer());
+    let elsewhereAddress = '';
     before(async () => {
-      activeAddress = await active.listen();
+      elsewhereAddress = await elsewhere.listen();
     });
-    after(() => active.close());
+    beforeEach(() => elsewhere.reset());
+    after(() => elsewhere.close());
 
-    it('follows a standby\'s 307 to the active node with the same method, body and token', async () => {
+    const redirectTo = (base: () => string, code = 307): Handler => (req, res) => {
+      res.writeHead(code, { location: `${base()}${req.url}` });
+      res.end();
+    };
+
+    it('follows a standby\'s 307 on the same origin once, with the same method, body and token', async () => {
       const c = client();
       c.setToken(TOKEN);
+      let n = 0;
       srv.handler = (req, res) => {
-        res.writeHead(307, { location: `${activeAddress}${req.url}` });
-        res.end();
+        if (n++ === 0) redirectTo(() => address)(req, res, '');
+        else json(res, 200, { data: {} });
       };
-      active.handler = (_req, res) => json(res, 200, { data: {} });
       await c.performance.revokeSecondary('us-east');
-      const s = active.last();
+      assert.equal(srv.seen.length, 2);
+      const s = srv.last();
       assert.equal(s.method, 'POST');
       assert.equal(s.url, '/v1/sys/replication/performance/primary/revoke-secondary');
       assert.deepEqual(JSON.parse(s.body), { id: 'us-east' });
       assert.equal(s.headers['x-vault-token'], TOKEN);
-      await c.performance.revokeSecondary('eu-west');
-      assert.equal(c.connectionsOpened, 2, 'one connection to each origin, reused');
     });
 
     it('follows a relative 308 on the same origin', async () => {
@@ -557,23 +563,53 @@ describe('VaultClient over HTTP', () => {
       assert.equal(srv.last().url, '/v1/sys/replication/status?x=1');
     });
 
-    it('gives up after maxRedirects hops', async () => {
-      srv.handler = (req, res) => {
-        res.writeHead(307, { location: req.url ?? '/' });
-        res.end();
-      };
-      const e = await rejectsKind(client({}, { maxRedirects: 3 }).replicationStatus(), 'http');
-      assert.match(e.message, /more than 3 redirects/);
-      assert.equal(srv.seen.length, 4, 'the first request and three followed hops');
+    it('never follows a redirect to another origin: no token, namespace, password or activation token goes there', async () => {
+      const c = client({ namespace: 'team-a' });
+      c.setToken(TOKEN);
+      srv.handler = redirectTo(() => elsewhereAddress);
+      const calls: [string, () => Promise<unknown>][] = [
+        ['/v1/auth/token/lookup-self', () => c.lookupSelf()],
+        ['/v1/auth/userpass/login/ops', () => c.loginUserpass('ops', 'pw-SECRET-123')],
+        ['/v1/sys/replication/performance/secondary/enable', () => c.performance.enableSecondary({ token: 'activation-SECRET-abcdef' })],
+        ['/v1/sys/policies/acl/ops', () => c.writePolicy('ops', 'path "x" {}')],
+      ];
+      const outcomes: unknown[] = [];
+      for (const [, run] of calls) outcomes.push(await run().then(() => undefined, (e: unknown) => e));
+      const leaked = elsewhere.seen.map((r) => ({ url: r.url, token: r.headers['x-vault-token'], namespace: r.headers['x-vault-namespace'], body: r.body }));
+      assert.deepEqual(leaked, [], 'nothing reached the other origin');
+      assert.equal(elsewhere.connections, 0, 'not even a connection');
+      assert.equal(srv.seen.length, calls.length, 'each call reached the cluster once');
+      calls.forEach(([path], i) => {
+        const e = outcomes[i];
+        assert.ok(e instanceof VaultError && e.kind === 'redirect', `${path}: ${String(e)}`);
+        assert.equal(e.status, 307);
+        assert.ok(e.message.includes(`redirected to ${elsewhereAddress}${path}; not followed: credentials are sent only to ${address}`), e.message);
+        assert.ok(!e.message.includes('SECRET'), e.message);
+      });
+    });
+
+    it('follows one hop at most, and no 301/302/303', async () => {
+      srv.handler = redirectTo(() => address);
+      const e = await rejectsKind(client().replicationStatus(), 'redirect');
+      assert.match(e.message, /redirected again, to http:\/\/127\.0\.0\.1:\d+\/v1\/sys\/replication\/status; not followed: one redirect is followed at most/);
+      assert.equal(srv.seen.length, 2, 'the first request and one followed hop');
+      for (const code of [301, 302, 303]) {
+        srv.reset();
+        srv.handler = redirectTo(() => address, code);
+        const r = await rejectsKind(client().replicationStatus(), 'redirect');
+        assert.equal(r.status, code);
+        assert.match(r.message, /only 307 and 308 keep the method and body/);
+        assert.equal(srv.seen.length, 1);
+      }
     });
 
     it('refuses a redirect that changes the scheme', async () => {
       srv.handler = (_req, res) => {
-        res.writeHead(307, { location: 'https://127.0.0.1:9/v1/sys/replication/status' });
+        res.writeHead(307, { location: `${address.replace('http:', 'https:')}/v1/sys/replication/status` });
         res.end();
       };
-      const e = await rejectsKind(client().replicationStatus(), 'http');
-      assert.match(e.message, /refusing redirect/);
+      const e = await rejectsKind(client().replicationStatus(), 'redirect');
+      assert.match(e.message, /redirected to https:\/\/127\.0\.0\.1:\d+\/v1\/sys\/replication\/status; not followed: credentials are sent only to http:/);
     });
   });
 
@@ -675,6 +711,20 @@ describe('VaultClient over TLS', () => {
 
   it('connects without verification only when skipVerify is set', async () => {
     assert.equal((await client(tlsAddress, { skipVerify: true }).health()).code, 200);
+  });
+
+  it('refuses a redirect from https to http, even to the same host and port', async () => {
+    const port = new URL(tlsAddress).port;
+    tlsSrv.handler = (req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${port}${req.url}` });
+      res.end();
+    };
+    try {
+      const e = await rejectsKind(client(tlsAddress, { caPem: pki.caPem }).lookupSelf({ token: TOKEN }), 'redirect');
+      assert.match(e.message, /redirected to http:\/\/127\.0\.0\.1:\d+\/v1\/auth\/token\/lookup-self; not followed: credentials are sent only to https:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      tlsSrv.handler = (_req, res) => json(res, 200, { initialized: true, sealed: false, standby: false });
+    }
   });
 
   it('mTLS: rejected without a client certificate, accepted with one (PEM or files)', async () => {
