@@ -69,7 +69,7 @@ export class AuthApi {
   }
 
   private login(path: VaultPath, body: Record<string, string>, call: AnonymousCallOptions | undefined): Promise<AuthInfo> {
-    return this.authCall(path, { body, signal: call?.signal, anonymous: true });
+    return this.authCall(path, { body, signal: call?.signal, deadlineMs: call?.deadlineMs, anonymous: true });
   }
 
   private async authCall(path: string | VaultPath, opts: RequestOptions): Promise<AuthInfo> {

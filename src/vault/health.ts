@@ -6,12 +6,12 @@ import type { HealthStatus, ModeStatus, ReplicationStatus, SealStatus } from './
 import { asObject, looksLikeHealth, parseErrors, parseHealth, parseModeStatusReply, parseReplicationStatus, parseSealStatus } from './parse.js';
 import type { AnonymousCallOptions, RequestOptions, Transport } from './transport.js';
 
-/** A status read takes the caller's AbortSignal, or call options. */
+/** A status read takes the caller's AbortSignal, or options with a deadline of its own. */
 export type StatusReadOptions = AbortSignal | AnonymousCallOptions;
 
 function statusRead(call: StatusReadOptions | undefined): RequestOptions {
   const o = call instanceof AbortSignal ? { signal: call } : call;
-  return { signal: o?.signal, rootOnly: true, statusLane: true };
+  return { signal: o?.signal, deadlineMs: o?.deadlineMs, rootOnly: true, statusLane: true };
 }
 
 export class HealthApi {

@@ -4,12 +4,14 @@
 // cluster's own origin; TLS/mTLS/CA from tls.ts; the namespace header only where Vault allows it.
 // And the trust rules of design.md for a server or a machine in the middle: values never become
 // path traversal, redirects are followed only on the same origin (one hop), replies are bounded
-// in size. Every failure is a VaultError whose message names the cluster, method and URL and
-// never a token. The endpoint groups (replication.ts, auth.ts, sys.ts, health.ts) build on it.
-// No vscode import.
+// in size, nesting depth and time. Every failure is a VaultError whose message names the cluster,
+// method and URL and never a token. The endpoint groups (replication.ts, auth.ts, sys.ts,
+// health.ts) build on it. No vscode import.
 
+import { EventEmitter } from 'node:events';
 // Types only: undici's code is in ./http.js, loaded at the first request (see loadHttp).
 import type { Client, Dispatcher, Pool } from 'undici';
+import { formatDuration } from '../text/index.js';
 import {
   VaultConfigError,
   VaultError,
@@ -58,6 +60,10 @@ export interface ClientOptions {
   headersTimeoutMs?: number;
   /** Longest silence while the body arrives. Default 30 s. */
   bodyTimeoutMs?: number;
+  /** Whole call, from the first byte sent to the last one read, for GET calls. Default 30 s. */
+  readDeadlineMs?: number;
+  /** Whole call for the other methods (writes, logins). Default 60 s. */
+  writeDeadlineMs?: number;
   /** Default 8 MiB; a larger reply fails with kind `too-large` and its connection is dropped. */
   maxResponseBytes?: number;
   /** Connections besides the status reads' one. Default 4: a slow write does not hold the others up. */
@@ -81,11 +87,13 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Use this token for this call instead of the client's (e.g. a primary's root token in Vault 2.x DR flows). */
   token?: string;
+  /** This call's total deadline instead of the client's read or write deadline. */
+  deadlineMs?: number;
 }
 
 /** Just the CallOptions fields of `call`: what a typed call passes on to the transport. */
 export function callOptions(call: CallOptions | undefined): CallOptions {
-  return { signal: call?.signal, token: call?.token };
+  return { signal: call?.signal, token: call?.token, deadlineMs: call?.deadlineMs };
 }
 
 /** Options of the unauthenticated calls (logins, status reads): they never send a token. */
@@ -241,9 +249,73 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
+  readDeadlineMs: 30_000,
+  writeDeadlineMs: 60_000,
   maxResponseBytes: 8 * 1024 * 1024,
   maxConnectionsPerOrigin: 4,
 };
+
+/** Nesting of objects and arrays a reply may have; deeper fails with kind `invalid-response`. */
+const MAX_REPLY_DEPTH = 64;
+
+/**
+ * Whether no object or array in `value` is nested deeper than `max` levels (`value` itself is at
+ * `depth`). The recursion stops at `max`, so a hostile reply cannot overflow the stack here; the
+ * walk costs ~2% of the JSON.parse before it on a status reply (a loop with its own stack, ~6%).
+ */
+function withinDepth(value: unknown, max: number, depth = 1): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > max) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!withinDepth(value[i], max, depth + 1)) return false;
+    return true;
+  }
+  const o = value as Record<string, unknown>;
+  for (const k in o) if (!withinDepth(o[k], max, depth + 1)) return false;
+  return true;
+}
+
+/**
+ * What undici watches to abort one call: it fires at the call's deadline, or when the caller's
+ * signal aborts. An EventEmitter rather than an AbortController (undici takes either) because
+ * undici adds an abort listener per request, and on an AbortSignal that costs ~25× more.
+ */
+class CallAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+  /** The deadline fired (rather than the caller's signal). */
+  expired = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onCallerAbort: (() => void) | undefined;
+
+  constructor(
+    readonly deadlineMs: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    super();
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.abort(new Error(`deadline of ${deadlineMs} ms`));
+    }, deadlineMs);
+    this.timer.unref();
+    if (caller) {
+      this.onCallerAbort = () => this.abort(caller.reason);
+      caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
 
 // Body fields whose values are secrets: their values are kept out of error messages.
 const SECRET_BODY_FIELDS = ['token', 'dr_operation_token', 'password', 'secret_id', 'role_id', 'key', 'client_key_pem', 'otp'];
@@ -393,38 +465,44 @@ export class Transport {
       headers['content-type'] = 'application/json';
     }
 
-    let http: HttpModule;
+    const deadlineMs = opts.deadlineMs ?? (method === 'GET' || method === 'HEAD' ? this.options.readDeadlineMs : this.options.writeDeadlineMs);
+    const abort = new CallAbort(deadlineMs, opts.signal);
     try {
-      http = this.http ??= await loadHttp();
-    } catch (err) {
-      throw this.fail('network', method, shown(url), secrets, { detail: 'the HTTP module (undici) could not be loaded', cause: err });
-    }
-    for (let hops = 0; ; hops++) {
-      // close() may have run while undici loaded or a redirect was read: no new pool after that.
-      if (this.closed) throw this.fail('cancelled', method, shown(url), secrets, { detail: 'the client was closed' });
-      let res: Dispatcher.ResponseData;
+      let http: HttpModule;
       try {
-        const dispatcher = opts.statusLane ? this.statusLaneOf(http) : this.poolOf(http);
-        res = await dispatcher.request({
-          path: url.pathname + url.search,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body: payload,
-          signal: opts.signal,
-          headersTimeout: opts.headersTimeoutMs ?? this.options.headersTimeoutMs,
-          bodyTimeout: this.options.bodyTimeoutMs,
-        });
+        http = this.http ??= await loadHttp();
       } catch (err) {
-        throw this.transportFailure(err, method, shown(url), secrets, opts.signal, 'headers');
+        throw this.fail('network', method, shown(url), secrets, { detail: 'the HTTP module (undici) could not be loaded', cause: err });
       }
+      for (let hops = 0; ; hops++) {
+        // close() or the deadline may have come while undici loaded or a redirect was read.
+        if (this.closed || abort.aborted) throw this.transportFailure(abort.reason, method, shown(url), secrets, abort, 'headers');
+        let res: Dispatcher.ResponseData;
+        try {
+          const dispatcher = opts.statusLane ? this.statusLaneOf(http) : this.poolOf(http);
+          res = await dispatcher.request({
+            path: url.pathname + url.search,
+            method: method as Dispatcher.HttpMethod,
+            headers,
+            body: payload,
+            signal: abort,
+            headersTimeout: opts.headersTimeoutMs ?? this.options.headersTimeoutMs,
+            bodyTimeout: this.options.bodyTimeoutMs,
+          });
+        } catch (err) {
+          throw this.transportFailure(err, method, shown(url), secrets, abort, 'headers');
+        }
 
-      const status = res.statusCode;
-      if (REDIRECTS.has(status)) {
-        url = await this.redirectTarget(res, hops, method, url, secrets);
-        continue;
+        const status = res.statusCode;
+        if (REDIRECTS.has(status)) {
+          url = await this.redirectTarget(res, hops, method, url, secrets);
+          continue;
+        }
+        const body = await this.readJson(res, method, shown(url), secrets, abort);
+        return { status, headers: res.headers, body, method, url: shown(url), secrets };
       }
-      const body = await this.readJson(res, method, shown(url), secrets, opts.signal);
-      return { status, headers: res.headers, body, method, url: shown(url), secrets };
+    } finally {
+      abort.dispose();
     }
   }
 
@@ -559,14 +637,15 @@ export class Transport {
     return secrets;
   }
 
-  private transportFailure(err: unknown, method: string, url: string, secrets: string[], signal: AbortSignal | undefined, phase: 'headers' | 'body'): VaultError {
+  private transportFailure(err: unknown, method: string, url: string, secrets: string[], abort: CallAbort, phase: 'headers' | 'body'): VaultError {
     if (err instanceof VaultError) return err;
-    const code = (err as { code?: string }).code;
-    if (this.closed && (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED' || code === 'UND_ERR_ABORTED')) {
-      return this.fail('cancelled', method, url, secrets, { detail: 'the client was closed', cause: err });
+    const code = (err as { code?: string } | undefined)?.code;
+    if (this.closed) return this.fail('cancelled', method, url, secrets, { detail: 'the client was closed', cause: err });
+    if (abort.expired) {
+      return this.fail('timeout', method, url, secrets, { detail: `no complete reply within the call's deadline of ${formatDuration(abort.deadlineMs)}` });
     }
-    if (signal?.aborted) {
-      const reason = signal.reason as { name?: string } | undefined;
+    if (abort.aborted) {
+      const reason = abort.reason as { name?: string } | undefined;
       const kind = reason?.name === 'TimeoutError' ? 'timeout' : 'cancelled';
       return this.fail(kind, method, url, secrets, { detail: kind === 'timeout' ? 'timed out (caller deadline)' : 'cancelled', cause: err });
     }
@@ -592,7 +671,7 @@ export class Transport {
     return this.fail(kind, method, url, secrets, { detail, cause: err });
   }
 
-  private async readJson(res: Dispatcher.ResponseData, method: string, url: string, secrets: string[], signal: AbortSignal | undefined): Promise<unknown> {
+  private async readJson(res: Dispatcher.ResponseData, method: string, url: string, secrets: string[], abort: CallAbort): Promise<unknown> {
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.options.maxResponseBytes) {
       res.body.destroy();
@@ -606,11 +685,12 @@ export class Transport {
       text = await res.body.text();
     } catch (err) {
       res.body.destroy();
-      throw this.transportFailure(err, method, url, secrets, signal, 'body');
+      throw this.transportFailure(err, method, url, secrets, abort, 'body');
     }
     if (text.trim() === '') return undefined;
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       const type = res.headers['content-type'];
       const isJson = typeof type === 'string' && type.includes('json');
@@ -621,6 +701,14 @@ export class Transport {
         detail: `the reply is not valid JSON (${text.length} bytes${isJson ? '' : `, content-type ${String(type ?? 'none')}`})`,
       });
     }
+    // Before any parser, the panel or a diff walks it recursively.
+    if (!withinDepth(value, MAX_REPLY_DEPTH)) {
+      throw this.fail('invalid-response', method, url, secrets, {
+        status: res.statusCode,
+        detail: `the reply is nested deeper than ${MAX_REPLY_DEPTH} levels`,
+      });
+    }
+    return value;
   }
 
   private envelope<T>(reply: RawReply): VaultResponse<T> {

@@ -415,6 +415,67 @@ describe('VaultClient over HTTP', () => {
       await rejectsKind(t, 'timeout');
     });
 
+    /** Sends headers at once, then the body one byte every 10 ms (~2 s in all): never silent long enough for bodyTimeout. */
+    const dribble: Handler = (_req, res) => {
+      const body = JSON.stringify({ data: { mode: 'disabled', pad: 'x'.repeat(150) } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < body.length) res.write(body[i++]);
+        else {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 10);
+      res.on('close', () => clearInterval(timer));
+    };
+
+    it('ends a call whose body dribbles in past the client\'s deadline (reads and writes have their own)', { timeout: 10_000 }, async () => {
+      srv.handler = dribble;
+      const reads = client({}, { readDeadlineMs: 300, bodyTimeoutMs: 200 });
+      const e = await rejectsKind(reads.replicationStatus(), 'timeout');
+      assert.match(e.message, /^us-east: GET http:\/\/127\.0\.0\.1:\d+\/v1\/sys\/replication\/status failed: no complete reply within the call's deadline of 300 ms$/);
+      const writes = client({}, { writeDeadlineMs: 300, bodyTimeoutMs: 200 });
+      const w = await rejectsKind(writes.performance.revokeSecondary('us-east'), 'timeout');
+      assert.match(w.message, /deadline of 300 ms/);
+    });
+
+    it('ends a call past its own deadline given per call', { timeout: 10_000 }, async () => {
+      srv.handler = dribble;
+      const c = client({}, { bodyTimeoutMs: 200 });
+      assert.match((await rejectsKind(c.replicationStatus({ deadlineMs: 250 }), 'timeout')).message, /deadline of 250 ms/);
+      assert.match((await rejectsKind(c.listPolicies({ deadlineMs: 250 }), 'timeout')).message, /deadline of 250 ms/);
+      assert.match((await rejectsKind(c.loginUserpass('ops', 'pw', undefined, { deadlineMs: 250 }), 'timeout')).message, /deadline of 250 ms/);
+      // A deadline that is not reached changes nothing.
+      srv.handler = (_req, res) => json(res, 200, { data: { mode: 'disabled' } });
+      assert.equal((await c.replicationStatus({ deadlineMs: 5_000 })).kind, 'ce');
+    });
+
+    it('refuses a reply nested deeper than 64 levels before any parser sees it', async () => {
+      const c = client();
+      /** `{"data":{"dr":{"mode":"primary","deep":<n levels>},…}}`: n + 3 levels of objects and arrays. */
+      const reply = (n: number): string => {
+        const deep = Array.from({ length: n }, (_, i) => (i % 2 ? '[' : '{"x":')).join('') + '0' + Array.from({ length: n }, (_, i) => (i % 2 ? ']' : '}')).reverse().join('');
+        return `{"data":{"dr":{"mode":"primary","deep":${deep}},"performance":{"mode":"disabled"}}}`;
+      };
+      const answer = (text: string): Handler => (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(text);
+      };
+      srv.handler = answer(reply(61));
+      assert.equal((await c.replicationStatus()).kind, 'enterprise', '64 levels are fine');
+      srv.handler = answer(reply(62));
+      const e = await rejectsKind(c.replicationStatus(), 'invalid-response');
+      assert.match(e.message, /failed: HTTP 200 the reply is nested deeper than 64 levels$/);
+      // What a hostile server sent the panel: 10 KB, 5,000 levels.
+      const hostile = `{"data":{"dr":{"mode":"primary","deep":${'['.repeat(5000)}${']'.repeat(5000)}},"performance":{}}}`;
+      srv.handler = answer(hostile);
+      await rejectsKind(c.replicationStatus(), 'invalid-response');
+      await rejectsKind(c.request('GET', 'sys/mounts'), 'invalid-response');
+      srv.handler = (_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end(`{"errors":${'['.repeat(100)}${']'.repeat(100)}}`);
+      await rejectsKind(c.listMounts(), 'invalid-response');
+    });
+
     it('refuses a reply over the size cap (declared or streamed) and keeps working afterwards', async () => {
       const c = client({}, { maxResponseBytes: 1024 });
       srv.handler = (_req, res) => json(res, 200, { data: { pad: 'x'.repeat(5000) } });
