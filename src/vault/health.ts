@@ -1,6 +1,6 @@
 // The reads a poll repeats: sys/health, sys/seal-status and the replication status
-// (vault-api.md §5, §6). All are root-namespace only, so they go without the namespace header, on
-// the client's status connection.
+// (vault-api.md §5, §6). All are unauthenticated and root-namespace only, so they go without the
+// token and without the namespace header, on the client's status connection.
 
 import type { HealthStatus, ModeStatus, ReplicationStatus, SealStatus } from './model.js';
 import { asObject, looksLikeHealth, parseErrors, parseHealth, parseModeStatusReply, parseReplicationStatus, parseSealStatus } from './parse.js';
@@ -11,7 +11,7 @@ export type StatusReadOptions = AbortSignal | AnonymousCallOptions;
 
 function statusRead(call: StatusReadOptions | undefined): RequestOptions {
   const o = call instanceof AbortSignal ? { signal: call } : call;
-  return { signal: o?.signal, deadlineMs: o?.deadlineMs, rootOnly: true, statusLane: true };
+  return { signal: o?.signal, deadlineMs: o?.deadlineMs, anonymous: true, rootOnly: true, statusLane: true };
 }
 
 export class HealthApi {

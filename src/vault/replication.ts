@@ -245,8 +245,9 @@ export class DrReplication extends ReplicationType {
     return this.t.parsed(reply, parseMerkleCheck);
   }
 
+  /** Unauthenticated (vault-api.md §2.3): sent without the token. */
   licenseStatus(call?: CallOptions): Promise<WriteResult> {
-    return this.t.write(`${this.base}/secondary/license/status`, undefined, call, 'GET');
+    return this.t.request('GET', `${this.base}/secondary/license/status`, { signal: call?.signal, deadlineMs: call?.deadlineMs, anonymous: true });
   }
 
   reloadSubsystem(subsystem: string, call?: CallOptions): Promise<WriteResult> {

@@ -1,6 +1,8 @@
-// The client against tiny local HTTP(S) servers on 127.0.0.1: headers (token, namespace rules),
-// the request each typed call sends, error kinds, timeouts, cancellation, size cap, redirects,
-// keep-alive, TLS/mTLS and that no token ever appears in an error.
+// The client against tiny local HTTP(S) servers on 127.0.0.1 that record what reaches them:
+// headers (token, namespace rules, no token on unauthenticated reads), the request each typed call
+// sends, values that must not become path traversal, error kinds, timeouts and deadlines,
+// cancellation, size and depth caps, same-origin redirects, keep-alive, TLS/mTLS and that no
+// token ever appears in an error.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -577,6 +579,52 @@ describe('VaultClient over HTTP', () => {
       assert.match(e.message, /the path "sys\/policies\/acl\/\.\.\/\.\.\/mounts" has a "\." or "\.\." segment/);
       await rejectsKind(client().request('GET', '/v1/sys/%2e%2e/mounts'), 'invalid-request');
       assert.equal(srv.seen.length, 0);
+    });
+  });
+
+  describe('unauthenticated endpoints', () => {
+    it('health, seal status, replication status and license status go without the token', async () => {
+      const c = client({ namespace: 'team-a' });
+      c.setToken(TOKEN);
+      srv.handler = (req, res) => {
+        if (req.url === '/v1/sys/health') json(res, 200, { initialized: true, sealed: false, standby: false });
+        else if (req.url === '/v1/sys/seal-status') json(res, 200, { sealed: false });
+        else if (req.url === '/v1/sys/replication/status') json(res, 200, { data: { dr: {}, performance: {} } });
+        else json(res, 200, { data: { mode: 'disabled' } });
+      };
+      const calls: [string, () => Promise<unknown>][] = [
+        ['/v1/sys/health', () => c.health()],
+        ['/v1/sys/seal-status', () => c.sealStatus()],
+        ['/v1/sys/replication/status', () => c.replicationStatus()],
+        ['/v1/sys/replication/performance/status', () => c.performanceStatus()],
+        ['/v1/sys/replication/dr/status', () => c.drStatus()],
+        ['/v1/sys/replication/dr/secondary/license/status', () => c.dr.licenseStatus()],
+      ];
+      for (const [url, run] of calls) {
+        await run();
+        assert.equal(srv.last().url, url);
+        assert.equal(srv.last().headers['x-vault-token'], undefined, url);
+        assert.equal(srv.last().headers['x-vault-namespace'], undefined, url);
+      }
+      await c.lookupSelf().catch(() => undefined);
+      assert.equal(srv.last().headers['x-vault-token'], TOKEN, 'authenticated calls still carry it');
+    });
+  });
+
+  describe('DR secondary refusals', () => {
+    it('are kind dr-secondary whatever the status code, and the message says what that means', async () => {
+      const c = client();
+      for (const code of [400, 403, 404, 500]) {
+        srv.handler = (_req, res) => json(res, code, { errors: ['path disabled in replication DR secondary mode'] });
+        const e = await rejectsKind(c.listPolicies(), 'dr-secondary');
+        assert.equal(e.status, code);
+        assert.ok(
+          e.message.endsWith(
+            `failed: HTTP ${code} path disabled in replication DR secondary mode (this cluster is a DR secondary: it serves only replication, health and DR operation paths until it is promoted)`,
+          ),
+          e.message,
+        );
+      }
     });
   });
 

@@ -133,6 +133,50 @@ describe('parseReplicationStatus', () => {
     assert.deepEqual(performance.raw, {});
   });
 
+  it('reads a freshly demoted DR primary as Vault 1.21 reports it (null addresses, no connection_state)', () => {
+    const body = {
+      request_id: '5ab4c1d2-0000-4000-8000-000000000000',
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      data: {
+        dr: {
+          cluster_id: 'c1a8f5d4-2f4e-9c1e-7a45-1b2c3d4e5f60',
+          corrupted_merkle_tree: false,
+          known_primary_cluster_addrs: null,
+          last_corruption_check_epoch: '-62135596800',
+          last_dr_wal: 1234,
+          last_reindex_epoch: '0',
+          last_wal: 1234,
+          merkle_root: '4b1ac1e9d35f9c2f2e0c5b8b7a6f3e2d1c0b9a88',
+          mode: 'secondary',
+          primaries: null,
+          primary_cluster_addr: '',
+          secondary_id: '',
+          ssct_generation_counter: 0,
+          state: 'idle',
+        },
+        performance: { mode: 'disabled' },
+      },
+      wrap_info: null,
+      warnings: null,
+      auth: null,
+    };
+    const { dr, performance } = enterprise(parseReplicationStatus(body));
+    assert.equal(dr.mode, 'secondary');
+    assert.equal(dr.state, 'idle');
+    assert.equal(dr.connectionState, undefined);
+    assert.deepEqual(dr.knownPrimaryClusterAddrs, []);
+    assert.deepEqual(dr.primaries, []);
+    assert.deepEqual(dr.secondaries, []);
+    assert.equal(dr.primaryClusterAddr, '');
+    assert.equal(dr.secondaryId, '');
+    assert.equal(dr.lastRemoteWal, undefined);
+    assert.equal(dr.lastCorruptionCheckEpoch, -62135596800);
+    assert.equal(dr.raw.known_primary_cluster_addrs, null, 'raw keeps what was sent');
+    assert.equal(performance.mode, 'disabled');
+  });
+
   it('reads reindex progress', () => {
     const { performance } = enterprise(parseReplicationStatus(fixture('replication-status-reindex.json')));
     assert.deepEqual(performance.reindex, { inProgress: true, stage: 'building', progress: 2048, total: 8192 });

@@ -265,7 +265,8 @@ describe('VaultClient against the simulator: every endpoint', { timeout: 120_000
     assert.equal((await drSecondary.health()).code, 472);
     // A DR secondary mirrors the primary's tokens; its normal paths are refused.
     drSecondary.setToken(sim.cluster('us-east-2').rootToken);
-    await rejectsKind(drSecondary.listPolicies(), ['http', 'not-found', 'permission']);
+    const refused = await rejectsKind(drSecondary.listPolicies(), 'dr-secondary');
+    assert.match(refused.message, /path disabled in replication DR secondary mode \(this cluster is a DR secondary: /);
     const pub = await drSecondary.dr.generatePublicKey();
     assert.ok(pub.publicKey, JSON.stringify(pub.raw));
 
