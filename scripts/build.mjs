@@ -12,16 +12,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * In dist/extension.js, src/vault/client.ts's `import('./http.js')` stays a require() of the
+ * In dist/extension.js, src/vault/transport.ts's `import('./http.js')` stays a require() of the
  * separately built dist/http.js (same folder) instead of being bundled in. The build fails if any
  * other import brings undici into the activation bundle.
  */
 const lazyHttpModule = {
   name: 'lazy-http-module',
   setup(build) {
-    const client = join(root, 'src', 'vault', 'client.ts');
+    const transport = join(root, 'src', 'vault', 'transport.ts');
     build.onResolve({ filter: /^\.\/http\.js$/ }, (args) =>
-      args.importer === client ? { path: './http.js', external: true } : undefined,
+      args.importer === transport ? { path: './http.js', external: true } : undefined,
     );
     build.onEnd((result) => {
       const undici = Object.keys(result.metafile?.inputs ?? {}).filter((f) => f.includes('node_modules/undici/'));

@@ -13,7 +13,10 @@ export type VaultErrorKind =
   | 'invalid-response'
   | 'too-large'
   | 'redacted'
-  | 'cancelled';
+  | 'cancelled'
+  | 'invalid-request'
+  | 'redirect'
+  | 'dr-secondary';
 
 export interface VaultErrorInit {
   kind: VaultErrorKind;
@@ -80,9 +83,14 @@ const KIND_TEXT: Record<VaultErrorKind, string> = {
   'too-large': 'response too large',
   redacted: 'replication status endpoints are disabled on this listener',
   cancelled: 'cancelled',
+  'invalid-request': 'the request was not sent: a value in its path is not usable',
+  redirect: 'redirect not followed',
+  'dr-secondary': 'this cluster is a DR secondary: it serves only replication, health and DR operation paths until it is promoted',
 };
 
-function describe(kind: VaultErrorKind, status: number | undefined, errors: string[], detail: string | undefined): string {
+function describe(kind: VaultErrorKind, status: number | undefined, errors: string[], given: string | undefined): string {
+  // Vault's own words for a DR secondary's refusal do not say why or what to do: add ours.
+  const detail = given ?? (kind === 'dr-secondary' ? KIND_TEXT[kind] : undefined);
   const parts: string[] = [];
   if (status !== undefined) parts.push(`HTTP ${status}`);
   const said = errors.filter((e) => e.trim() !== '');
@@ -111,9 +119,14 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
+/** What a DR secondary answers on the paths it does not serve (vault-api.md §1.3, §8.4). */
+const DR_SECONDARY_REFUSAL = 'path disabled in replication DR secondary mode';
+
 /** The error kind for an HTTP status and Vault's `errors[]` (vault-api.md §1.3). */
 export function kindForStatus(status: number, errors: readonly string[]): VaultErrorKind {
   if (errors.some((e) => e === 'disabled path')) return 'redacted';
+  // Whatever the status code (vault-api.md §1.3: it was never captured from a real server).
+  if (errors.some((e) => e.includes(DR_SECONDARY_REFUSAL))) return 'dr-secondary';
   if (status === 503 && errors.some((e) => e === 'Vault is sealed')) return 'sealed';
   if (status === 403) return 'permission';
   if (status === 404) return 'not-found';

@@ -1,4 +1,4 @@
-// The only module that loads undici's code. The Vault client imports it lazily (`import()` at its
+// The only module that loads undici's code. transport.ts imports it lazily (`import()` at the
 // first request), so activating the extension never loads undici: scripts/build.mjs builds this
 // file on its own into dist/http.js, which dist/extension.js require()s on first use.
 //

@@ -1,4 +1,6 @@
-// The vault/ module's public surface: client, errors, model and parsing. No vscode import.
+// The vault/ module's public surface: the VaultClient facade with its request types, errors,
+// model and parsing (the transport and the endpoint groups behind the facade stay inside).
+// No vscode import.
 export * from './client.js';
 export * from './errors.js';
 export * from './model.js';

@@ -121,7 +121,7 @@ export interface SecondaryActivationToken {
   creationPath?: string;
 }
 
-// ---- Added by the client (src/vault/client.ts) for the calls beyond replication status ----
+// ---- For the calls beyond replication status (auth.ts, sys.ts, replication.ts, health.ts) ----
 
 /** `auth` of a login, token create or renew reply. The token is a secret: keep it in memory only. */
 export interface AuthInfo {

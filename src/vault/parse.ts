@@ -260,6 +260,13 @@ export function parseWrapInfo(v: unknown): WrapInfo | undefined {
   return w;
 }
 
+/** A login, token create or renew reply → its `auth` (the new token). */
+export function parseAuthReply(body: unknown): AuthInfo {
+  const auth = parseAuth(requireObject(body, 'auth').auth);
+  if (!auth) throw new VaultParseError('the reply has no "auth.client_token"');
+  return auth;
+}
+
 export function parseAuth(v: unknown): AuthInfo | undefined {
   const o = asObject(v);
   const clientToken = str(o?.client_token);
@@ -380,13 +387,26 @@ export function parseCapabilities(body: unknown, paths: readonly string[]): Reco
 
 // ---- replication sub-resources ----
 
+/**
+ * The object holding a reply's fields: `data` in the usual envelope, else the body itself when it
+ * has one of `keys` (some replication sub-resources are documented, and seen, without the envelope).
+ */
+function dataOrBody(body: unknown, what: string, keys: readonly string[]): JsonObject {
+  const o = requireObject(body, what);
+  const data = asObject(o.data) ?? (keys.some((k) => k in o) ? o : undefined);
+  if (!data) throw new VaultParseError(`${what}: the reply has neither a "data" object nor ${keys.map((k) => `"${k}"`).join(' or ')}`);
+  return data;
+}
+
+/** `GET …/performance/primary/paths-filter/:id`, with or without the `data` envelope. */
 export function parsePathsFilter(body: unknown): PathsFilter {
-  const data = requireData(body, 'paths filter');
+  const data = dataOrBody(body, 'paths filter', ['mode', 'paths']);
   return { mode: str(data.mode) ?? 'allow', paths: strArray(data.paths), raw: data };
 }
 
+/** `GET …/performance/{primary,secondary}/dynamic-filter/:id`, with or without the `data` envelope. */
 export function parseDynamicFilter(body: unknown): DynamicFilter {
-  const data = requireData(body, 'dynamic filter');
+  const data = dataOrBody(body, 'dynamic filter', ['dynamic_filtered_mounts', 'dynamic_filtered_namespaces']);
   return {
     dynamicFilteredMounts: strArray(data.dynamic_filtered_mounts),
     dynamicFilteredNamespaces: strArray(data.dynamic_filtered_namespaces),

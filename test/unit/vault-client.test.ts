@@ -1,6 +1,8 @@
-// The client against tiny local HTTP(S) servers on 127.0.0.1: headers (token, namespace rules),
-// the request each typed call sends, error kinds, timeouts, cancellation, size cap, redirects,
-// keep-alive, TLS/mTLS and that no token ever appears in an error.
+// The client against tiny local HTTP(S) servers on 127.0.0.1 that record what reaches them:
+// headers (token, namespace rules, no token on unauthenticated reads), the request each typed call
+// sends, values that must not become path traversal, error kinds, timeouts and deadlines,
+// cancellation, size and depth caps, same-origin redirects, keep-alive, TLS/mTLS and that no
+// token ever appears in an error.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -415,6 +417,67 @@ describe('VaultClient over HTTP', () => {
       await rejectsKind(t, 'timeout');
     });
 
+    /** Sends headers at once, then the body one byte every 10 ms (~2 s in all): never silent long enough for bodyTimeout. */
+    const dribble: Handler = (_req, res) => {
+      const body = JSON.stringify({ data: { mode: 'disabled', pad: 'x'.repeat(150) } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < body.length) res.write(body[i++]);
+        else {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 10);
+      res.on('close', () => clearInterval(timer));
+    };
+
+    it('ends a call whose body dribbles in past the client\'s deadline (reads and writes have their own)', { timeout: 10_000 }, async () => {
+      srv.handler = dribble;
+      const reads = client({}, { readDeadlineMs: 300, bodyTimeoutMs: 200 });
+      const e = await rejectsKind(reads.replicationStatus(), 'timeout');
+      assert.match(e.message, /^us-east: GET http:\/\/127\.0\.0\.1:\d+\/v1\/sys\/replication\/status failed: no complete reply within the call's deadline of 300 ms$/);
+      const writes = client({}, { writeDeadlineMs: 300, bodyTimeoutMs: 200 });
+      const w = await rejectsKind(writes.performance.revokeSecondary('us-east'), 'timeout');
+      assert.match(w.message, /deadline of 300 ms/);
+    });
+
+    it('ends a call past its own deadline given per call', { timeout: 10_000 }, async () => {
+      srv.handler = dribble;
+      const c = client({}, { bodyTimeoutMs: 200 });
+      assert.match((await rejectsKind(c.replicationStatus({ deadlineMs: 250 }), 'timeout')).message, /deadline of 250 ms/);
+      assert.match((await rejectsKind(c.listPolicies({ deadlineMs: 250 }), 'timeout')).message, /deadline of 250 ms/);
+      assert.match((await rejectsKind(c.loginUserpass('ops', 'pw', undefined, { deadlineMs: 250 }), 'timeout')).message, /deadline of 250 ms/);
+      // A deadline that is not reached changes nothing.
+      srv.handler = (_req, res) => json(res, 200, { data: { mode: 'disabled' } });
+      assert.equal((await c.replicationStatus({ deadlineMs: 5_000 })).kind, 'ce');
+    });
+
+    it('refuses a reply nested deeper than 64 levels before any parser sees it', async () => {
+      const c = client();
+      /** `{"data":{"dr":{"mode":"primary","deep":<n levels>},…}}`: n + 3 levels of objects and arrays. */
+      const reply = (n: number): string => {
+        const deep = Array.from({ length: n }, (_, i) => (i % 2 ? '[' : '{"x":')).join('') + '0' + Array.from({ length: n }, (_, i) => (i % 2 ? ']' : '}')).reverse().join('');
+        return `{"data":{"dr":{"mode":"primary","deep":${deep}},"performance":{"mode":"disabled"}}}`;
+      };
+      const answer = (text: string): Handler => (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(text);
+      };
+      srv.handler = answer(reply(61));
+      assert.equal((await c.replicationStatus()).kind, 'enterprise', '64 levels are fine');
+      srv.handler = answer(reply(62));
+      const e = await rejectsKind(c.replicationStatus(), 'invalid-response');
+      assert.match(e.message, /failed: HTTP 200 the reply is nested deeper than 64 levels$/);
+      // What a hostile server sent the panel: 10 KB, 5,000 levels.
+      const hostile = `{"data":{"dr":{"mode":"primary","deep":${'['.repeat(5000)}${']'.repeat(5000)}},"performance":{}}}`;
+      srv.handler = answer(hostile);
+      await rejectsKind(c.replicationStatus(), 'invalid-response');
+      await rejectsKind(c.request('GET', 'sys/mounts'), 'invalid-response');
+      srv.handler = (_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end(`{"errors":${'['.repeat(100)}${']'.repeat(100)}}`);
+      await rejectsKind(c.listMounts(), 'invalid-response');
+    });
+
     it('refuses a reply over the size cap (declared or streamed) and keeps working afterwards', async () => {
       const c = client({}, { maxResponseBytes: 1024 });
       srv.handler = (_req, res) => json(res, 200, { data: { pad: 'x'.repeat(5000) } });
@@ -452,30 +515,149 @@ describe('VaultClient over HTTP', () => {
     });
   });
 
-  describe('redirects', () => {
-    const active = new TestServer(http.createServer());
-    let activeAddress = '';
-    before(async () => {
-      activeAddress = await active.listen();
-    });
-    after(() => active.close());
+  describe('values in paths', () => {
+    // What each call sent on eeaeaef, when `..` segments went to the URL parser: the comment.
+    const hostile: [string, string, (c: VaultClient, v: string) => Promise<unknown>][] = [
+      ['policy name', '../../mounts/secret', (c, v) => c.deletePolicy(v)], // DELETE /v1/sys/mounts/secret
+      ['secondary activation id', '../../../dr/primary/disable', (c, v) => c.performance.setPathsFilter(v, { mode: 'deny', paths: [] })], // POST /v1/sys/replication/dr/primary/disable
+      ['secondary activation id', '../../../dr/primary/disable', (c, v) => c.performance.deletePathsFilter(v)], // DELETE /v1/sys/replication/dr/primary/disable
+      ['secondary activation id', '../../secondary/disable', (c, v) => c.performance.readPathsFilter(v)], // GET /v1/sys/replication/performance/secondary/disable
+      ['username', '../../../sys/mounts/secret', (c, v) => c.loginUserpass(v, 'pw')], // POST /v1/sys/mounts/secret {"password":"pw"}
+      ['username', '../../../sys/mounts/secret', (c, v) => c.loginLdap(v, 'pw')], // POST /v1/sys/mounts/secret
+      ['userpass mount path', '../sys/policies/acl/x', (c, v) => c.loginUserpass('ops', 'pw', v)], // POST /v1/sys/policies/acl/x/login/ops
+      ['AppRole mount path', '../sys/audit/x', (c, v) => c.loginAppRole('rid', 'sid', v)], // POST /v1/sys/audit/x/login
+      ['secrets engine path', 'team/../../auth/x', (c, v) => c.enableSecretsEngine(v, { type: 'kv' })], // POST /v1/sys/auth/x
+      ['auth method path', '..', (c, v) => c.disableAuthMethod(v)], // DELETE /v1/sys/
+      ['token role', '..', (c, v) => c.createToken({ role: v })], // POST /v1/auth/token/
+      ['subsystem', '../../../../../mounts/secret', (c, v) => c.dr.reloadSubsystem(v)], // POST /v1/sys/mounts/secret
+      ['secondary activation id', '..', (c, v) => c.performance.dynamicFilter('primary', v)], // GET /v1/sys/replication/performance/primary/
+      ['policy name', '.', (c, v) => c.readPolicy(v)], // GET /v1/sys/policies/acl/
+      ['policy name', '', (c, v) => c.writePolicy(v, 'x')], // POST /v1/sys/policies/acl
+      // Refused too, though the URL parser leaves them alone: a server or proxy may decode them.
+      ['policy name', '%2e%2e', (c, v) => c.deletePolicy(v)],
+      ['policy name', '.%2E', (c, v) => c.deletePolicy(v)],
+      ['policy name', '%252e%252e', (c, v) => c.deletePolicy(v)],
+      ['policy name', 'a%2F..', (c, v) => c.deletePolicy(v)],
+      ['policy name', 'a/../b', (c, v) => c.deletePolicy(v)],
+      ['policy name', '..\\x', (c, v) => c.deletePolicy(v)],
+      ['policy name', ' . ', (c, v) => c.deletePolicy(v)],
+      ['secrets engine path', 'team//kv', (c, v) => c.disableSecretsEngine(v)],
+      ['secrets engine path', '%2e%2e/x', (c, v) => c.disableSecretsEngine(v)],
+    ];
+    for (const [what, value, run] of hostile) {
+      it(`refuses the ${what} ${JSON.stringify(value)} without sending anything`, async () => {
+        const c = client();
+        c.setToken(TOKEN);
+        const outcome = await run(c, value).then(() => undefined, (e: unknown) => e);
+        assert.deepEqual(srv.seen.map((r) => `${r.method} ${r.url}`), [], 'nothing reached the server');
+        assert.ok(outcome instanceof VaultError, `expected a VaultError, got ${String(outcome)}`);
+        assert.equal(outcome.kind, 'invalid-request');
+        assert.ok(outcome.message.startsWith('us-east: '), outcome.message);
+        assert.ok(outcome.message.includes(value === '' ? `the ${what} is empty` : `the ${what} ${JSON.stringify(value)}`), outcome.message);
+        assert.ok(!outcome.message.includes(TOKEN));
+      });
+    }
 
-    it('follows a standby\'s 307 to the active node with the same method, body and token', async () => {
+    it('still encodes ordinary values, dots inside names and nested mounts included', async () => {
       const c = client();
+      const cases: [string, () => Promise<unknown>][] = [
+        ['/v1/sys/policies/acl/v1.2-ops', () => c.deletePolicy('v1.2-ops')],
+        ['/v1/sys/policies/acl/...a', () => c.deletePolicy('...a')],
+        ['/v1/sys/policies/acl/a%2Fb', () => c.deletePolicy('a/b')],
+        ['/v1/sys/policies/acl/%25zz', () => c.deletePolicy('%zz')],
+        ['/v1/sys/mounts/team/kv.v2', () => c.disableSecretsEngine('/team/kv.v2/')],
+        ['/v1/sys/replication/performance/primary/paths-filter/us-east.1', () => c.performance.deletePathsFilter('us-east.1')],
+      ];
+      for (const [url, run] of cases) {
+        await run();
+        assert.equal(srv.last().url, url);
+      }
+    });
+
+    it('refuses dot segments in a path given whole to request()', async () => {
+      const e = await rejectsKind(client().request('GET', 'sys/policies/acl/../../mounts'), 'invalid-request');
+      assert.match(e.message, /the path "sys\/policies\/acl\/\.\.\/\.\.\/mounts" has a "\." or "\.\." segment/);
+      await rejectsKind(client().request('GET', '/v1/sys/%2e%2e/mounts'), 'invalid-request');
+      assert.equal(srv.seen.length, 0);
+    });
+  });
+
+  describe('unauthenticated endpoints', () => {
+    it('health, seal status, replication status and license status go without the token', async () => {
+      const c = client({ namespace: 'team-a' });
       c.setToken(TOKEN);
       srv.handler = (req, res) => {
-        res.writeHead(307, { location: `${activeAddress}${req.url}` });
-        res.end();
+        if (req.url === '/v1/sys/health') json(res, 200, { initialized: true, sealed: false, standby: false });
+        else if (req.url === '/v1/sys/seal-status') json(res, 200, { sealed: false });
+        else if (req.url === '/v1/sys/replication/status') json(res, 200, { data: { dr: {}, performance: {} } });
+        else json(res, 200, { data: { mode: 'disabled' } });
       };
-      active.handler = (_req, res) => json(res, 200, { data: {} });
+      const calls: [string, () => Promise<unknown>][] = [
+        ['/v1/sys/health', () => c.health()],
+        ['/v1/sys/seal-status', () => c.sealStatus()],
+        ['/v1/sys/replication/status', () => c.replicationStatus()],
+        ['/v1/sys/replication/performance/status', () => c.performanceStatus()],
+        ['/v1/sys/replication/dr/status', () => c.drStatus()],
+        ['/v1/sys/replication/dr/secondary/license/status', () => c.dr.licenseStatus()],
+      ];
+      for (const [url, run] of calls) {
+        await run();
+        assert.equal(srv.last().url, url);
+        assert.equal(srv.last().headers['x-vault-token'], undefined, url);
+        assert.equal(srv.last().headers['x-vault-namespace'], undefined, url);
+      }
+      await c.lookupSelf().catch(() => undefined);
+      assert.equal(srv.last().headers['x-vault-token'], TOKEN, 'authenticated calls still carry it');
+    });
+  });
+
+  describe('DR secondary refusals', () => {
+    it('are kind dr-secondary whatever the status code, and the message says what that means', async () => {
+      const c = client();
+      for (const code of [400, 403, 404, 500]) {
+        srv.handler = (_req, res) => json(res, code, { errors: ['path disabled in replication DR secondary mode'] });
+        const e = await rejectsKind(c.listPolicies(), 'dr-secondary');
+        assert.equal(e.status, code);
+        assert.ok(
+          e.message.endsWith(
+            `failed: HTTP ${code} path disabled in replication DR secondary mode (this cluster is a DR secondary: it serves only replication, health and DR operation paths until it is promoted)`,
+          ),
+          e.message,
+        );
+      }
+    });
+  });
+
+  describe('redirects', () => {
+    // Another origin: a second server that records whatever reaches it.
+    const elsewhere = new TestServer(http.createServer());
+    let elsewhereAddress = '';
+    before(async () => {
+      elsewhereAddress = await elsewhere.listen();
+    });
+    beforeEach(() => elsewhere.reset());
+    after(() => elsewhere.close());
+
+    const redirectTo = (base: () => string, code = 307): Handler => (req, res) => {
+      res.writeHead(code, { location: `${base()}${req.url}` });
+      res.end();
+    };
+
+    it('follows a standby\'s 307 on the same origin once, with the same method, body and token', async () => {
+      const c = client();
+      c.setToken(TOKEN);
+      let n = 0;
+      srv.handler = (req, res) => {
+        if (n++ === 0) redirectTo(() => address)(req, res, '');
+        else json(res, 200, { data: {} });
+      };
       await c.performance.revokeSecondary('us-east');
-      const s = active.last();
+      assert.equal(srv.seen.length, 2);
+      const s = srv.last();
       assert.equal(s.method, 'POST');
       assert.equal(s.url, '/v1/sys/replication/performance/primary/revoke-secondary');
       assert.deepEqual(JSON.parse(s.body), { id: 'us-east' });
       assert.equal(s.headers['x-vault-token'], TOKEN);
-      await c.performance.revokeSecondary('eu-west');
-      assert.equal(c.connectionsOpened, 2, 'one connection to each origin, reused');
     });
 
     it('follows a relative 308 on the same origin', async () => {
@@ -490,23 +672,53 @@ describe('VaultClient over HTTP', () => {
       assert.equal(srv.last().url, '/v1/sys/replication/status?x=1');
     });
 
-    it('gives up after maxRedirects hops', async () => {
-      srv.handler = (req, res) => {
-        res.writeHead(307, { location: req.url ?? '/' });
-        res.end();
-      };
-      const e = await rejectsKind(client({}, { maxRedirects: 3 }).replicationStatus(), 'http');
-      assert.match(e.message, /more than 3 redirects/);
-      assert.equal(srv.seen.length, 4, 'the first request and three followed hops');
+    it('never follows a redirect to another origin: no token, namespace, password or activation token goes there', async () => {
+      const c = client({ namespace: 'team-a' });
+      c.setToken(TOKEN);
+      srv.handler = redirectTo(() => elsewhereAddress);
+      const calls: [string, () => Promise<unknown>][] = [
+        ['/v1/auth/token/lookup-self', () => c.lookupSelf()],
+        ['/v1/auth/userpass/login/ops', () => c.loginUserpass('ops', 'pw-SECRET-123')],
+        ['/v1/sys/replication/performance/secondary/enable', () => c.performance.enableSecondary({ token: 'activation-SECRET-abcdef' })],
+        ['/v1/sys/policies/acl/ops', () => c.writePolicy('ops', 'path "x" {}')],
+      ];
+      const outcomes: unknown[] = [];
+      for (const [, run] of calls) outcomes.push(await run().then(() => undefined, (e: unknown) => e));
+      const leaked = elsewhere.seen.map((r) => ({ url: r.url, token: r.headers['x-vault-token'], namespace: r.headers['x-vault-namespace'], body: r.body }));
+      assert.deepEqual(leaked, [], 'nothing reached the other origin');
+      assert.equal(elsewhere.connections, 0, 'not even a connection');
+      assert.equal(srv.seen.length, calls.length, 'each call reached the cluster once');
+      calls.forEach(([path], i) => {
+        const e = outcomes[i];
+        assert.ok(e instanceof VaultError && e.kind === 'redirect', `${path}: ${String(e)}`);
+        assert.equal(e.status, 307);
+        assert.ok(e.message.includes(`redirected to ${elsewhereAddress}${path}; not followed: credentials are sent only to ${address}`), e.message);
+        assert.ok(!e.message.includes('SECRET'), e.message);
+      });
+    });
+
+    it('follows one hop at most, and no 301/302/303', async () => {
+      srv.handler = redirectTo(() => address);
+      const e = await rejectsKind(client().replicationStatus(), 'redirect');
+      assert.match(e.message, /redirected again, to http:\/\/127\.0\.0\.1:\d+\/v1\/sys\/replication\/status; not followed: one redirect is followed at most/);
+      assert.equal(srv.seen.length, 2, 'the first request and one followed hop');
+      for (const code of [301, 302, 303]) {
+        srv.reset();
+        srv.handler = redirectTo(() => address, code);
+        const r = await rejectsKind(client().replicationStatus(), 'redirect');
+        assert.equal(r.status, code);
+        assert.match(r.message, /only 307 and 308 keep the method and body/);
+        assert.equal(srv.seen.length, 1);
+      }
     });
 
     it('refuses a redirect that changes the scheme', async () => {
       srv.handler = (_req, res) => {
-        res.writeHead(307, { location: 'https://127.0.0.1:9/v1/sys/replication/status' });
+        res.writeHead(307, { location: `${address.replace('http:', 'https:')}/v1/sys/replication/status` });
         res.end();
       };
-      const e = await rejectsKind(client().replicationStatus(), 'http');
-      assert.match(e.message, /refusing redirect/);
+      const e = await rejectsKind(client().replicationStatus(), 'redirect');
+      assert.match(e.message, /redirected to https:\/\/127\.0\.0\.1:\d+\/v1\/sys\/replication\/status; not followed: credentials are sent only to http:/);
     });
   });
 
@@ -608,6 +820,20 @@ describe('VaultClient over TLS', () => {
 
   it('connects without verification only when skipVerify is set', async () => {
     assert.equal((await client(tlsAddress, { skipVerify: true }).health()).code, 200);
+  });
+
+  it('refuses a redirect from https to http, even to the same host and port', async () => {
+    const port = new URL(tlsAddress).port;
+    tlsSrv.handler = (req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${port}${req.url}` });
+      res.end();
+    };
+    try {
+      const e = await rejectsKind(client(tlsAddress, { caPem: pki.caPem }).lookupSelf({ token: TOKEN }), 'redirect');
+      assert.match(e.message, /redirected to http:\/\/127\.0\.0\.1:\d+\/v1\/auth\/token\/lookup-self; not followed: credentials are sent only to https:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      tlsSrv.handler = (_req, res) => json(res, 200, { initialized: true, sealed: false, standby: false });
+    }
   });
 
   it('mTLS: rejected without a client certificate, accepted with one (PEM or files)', async () => {

@@ -37,6 +37,24 @@ describe('kindForStatus', () => {
     assert.equal(kindForStatus(500, ['internal error']), 'http');
     assert.equal(kindForStatus(412, []), 'http');
   });
+
+  it('knows a DR secondary\'s refusal by its text, whatever the status code', () => {
+    for (const code of [400, 403, 404, 500, 503]) {
+      assert.equal(kindForStatus(code, ['path disabled in replication DR secondary mode']), 'dr-secondary', String(code));
+    }
+    // As a forwarded error it may come wrapped in other text.
+    assert.equal(kindForStatus(400, ['1 error occurred:\n\t* path disabled in replication DR secondary mode\n\n']), 'dr-secondary');
+  });
+
+  it('explains a DR secondary\'s refusal after what Vault said', () => {
+    const e = new VaultError({ kind: 'dr-secondary', cluster: 'eu-west', method: 'GET', url: 'u', status: 400, errors: ['path disabled in replication DR secondary mode'] });
+    assert.equal(
+      e.message,
+      'eu-west: GET u failed: HTTP 400 path disabled in replication DR secondary mode (this cluster is a DR secondary: it serves only replication, health and DR operation paths until it is promoted)',
+    );
+    const bare = new VaultError({ kind: 'dr-secondary', cluster: 'eu-west', method: 'GET', url: 'u' });
+    assert.equal(bare.detail, 'this cluster is a DR secondary: it serves only replication, health and DR operation paths until it is promoted');
+  });
 });
 
 describe('kindForTransportError', () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   VaultParseError,
   parseAuth,
+  parseAuthReply,
   parseCapabilities,
   parseDrOperationTokenProgress,
   parseDynamicFilter,
@@ -130,6 +131,50 @@ describe('parseReplicationStatus', () => {
     assert.deepEqual(dr.raw.future_field, { x: 1 });
     assert.equal(performance.mode, 'unknown');
     assert.deepEqual(performance.raw, {});
+  });
+
+  it('reads a freshly demoted DR primary as Vault 1.21 reports it (null addresses, no connection_state)', () => {
+    const body = {
+      request_id: '5ab4c1d2-0000-4000-8000-000000000000',
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      data: {
+        dr: {
+          cluster_id: 'c1a8f5d4-2f4e-9c1e-7a45-1b2c3d4e5f60',
+          corrupted_merkle_tree: false,
+          known_primary_cluster_addrs: null,
+          last_corruption_check_epoch: '-62135596800',
+          last_dr_wal: 1234,
+          last_reindex_epoch: '0',
+          last_wal: 1234,
+          merkle_root: '4b1ac1e9d35f9c2f2e0c5b8b7a6f3e2d1c0b9a88',
+          mode: 'secondary',
+          primaries: null,
+          primary_cluster_addr: '',
+          secondary_id: '',
+          ssct_generation_counter: 0,
+          state: 'idle',
+        },
+        performance: { mode: 'disabled' },
+      },
+      wrap_info: null,
+      warnings: null,
+      auth: null,
+    };
+    const { dr, performance } = enterprise(parseReplicationStatus(body));
+    assert.equal(dr.mode, 'secondary');
+    assert.equal(dr.state, 'idle');
+    assert.equal(dr.connectionState, undefined);
+    assert.deepEqual(dr.knownPrimaryClusterAddrs, []);
+    assert.deepEqual(dr.primaries, []);
+    assert.deepEqual(dr.secondaries, []);
+    assert.equal(dr.primaryClusterAddr, '');
+    assert.equal(dr.secondaryId, '');
+    assert.equal(dr.lastRemoteWal, undefined);
+    assert.equal(dr.lastCorruptionCheckEpoch, -62135596800);
+    assert.equal(dr.raw.known_primary_cluster_addrs, null, 'raw keeps what was sent');
+    assert.equal(performance.mode, 'disabled');
   });
 
   it('reads reindex progress', () => {
@@ -383,10 +428,38 @@ describe('tokens, logins, policies, mounts, filters', () => {
     assert.throws(() => parsePolicyText({ data: { name: 'p' } }), VaultParseError);
     assert.deepEqual(parseCapabilities({ data: { 'a/b': ['read'], capabilities: ['read'] }, 'a/b': ['read'] }, ['a/b', 'c']), { 'a/b': ['read'], c: [] });
     assert.deepEqual(parseCapabilities({ capabilities: ['deny'] }, ['x']), { x: ['deny'] });
-    assert.deepEqual(parsePathsFilter({ data: { mode: 'deny', paths: ['secret/', 'ns1/'] } }).paths, ['secret/', 'ns1/']);
-    const df = parseDynamicFilter({ data: { dynamic_filtered_mounts: ['kv/'], dynamic_filtered_namespaces: [] } });
-    assert.deepEqual(df.dynamicFilteredMounts, ['kv/']);
     assert.equal(parseSecondaryPublicKey({ data: { secondary_public_key: 'PUBKEY' } }).publicKey, 'PUBKEY');
     assert.equal(parseSecondaryPublicKey({ data: {} }).publicKey, undefined);
+  });
+
+  it('reads a paths filter with or without the data envelope', () => {
+    const filter = { mode: 'deny', paths: ['secret/', 'ns1/'] };
+    for (const body of [{ request_id: 'r', data: filter, warnings: null }, filter]) {
+      const f = parsePathsFilter(body);
+      assert.equal(f.mode, 'deny');
+      assert.deepEqual(f.paths, ['secret/', 'ns1/']);
+      assert.deepEqual(f.raw, filter);
+    }
+    assert.deepEqual(parsePathsFilter({ paths: ['kv/'] }), { mode: 'allow', paths: ['kv/'], raw: { paths: ['kv/'] } });
+    assert.throws(() => parsePathsFilter({ request_id: 'r', data: null }), /paths filter: the reply has neither a "data" object nor "mode" or "paths"/);
+    assert.throws(() => parsePathsFilter([]), VaultParseError);
+  });
+
+  it('reads a dynamic filter with or without the data envelope', () => {
+    const filter = { dynamic_filtered_mounts: ['kv/'], dynamic_filtered_namespaces: ['ns1/'] };
+    for (const body of [{ request_id: 'r', data: filter }, filter]) {
+      const df = parseDynamicFilter(body);
+      assert.deepEqual(df.dynamicFilteredMounts, ['kv/']);
+      assert.deepEqual(df.dynamicFilteredNamespaces, ['ns1/']);
+      assert.deepEqual(df.raw, filter);
+    }
+    assert.deepEqual(parseDynamicFilter({ dynamic_filtered_mounts: ['kv/'] }).dynamicFilteredNamespaces, []);
+    assert.throws(() => parseDynamicFilter({ warnings: [] }), VaultParseError);
+  });
+
+  it('reads the auth of a login, token create or renew reply, and refuses one without a token', () => {
+    assert.equal(parseAuthReply(fixture('login-userpass.json')).clientToken, 'hvs.CAESIUserpassLoginToken123');
+    assert.throws(() => parseAuthReply({ data: {}, auth: null }), /the reply has no "auth.client_token"/);
+    assert.throws(() => parseAuthReply('x'), VaultParseError);
   });
 });

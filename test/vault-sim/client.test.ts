@@ -265,7 +265,8 @@ describe('VaultClient against the simulator: every endpoint', { timeout: 120_000
     assert.equal((await drSecondary.health()).code, 472);
     // A DR secondary mirrors the primary's tokens; its normal paths are refused.
     drSecondary.setToken(sim.cluster('us-east-2').rootToken);
-    await rejectsKind(drSecondary.listPolicies(), ['http', 'not-found', 'permission']);
+    const refused = await rejectsKind(drSecondary.listPolicies(), 'dr-secondary');
+    assert.match(refused.message, /path disabled in replication DR secondary mode \(this cluster is a DR secondary: /);
     const pub = await drSecondary.dr.generatePublicKey();
     assert.ok(pub.publicKey, JSON.stringify(pub.raw));
 
@@ -391,15 +392,24 @@ describe('VaultClient against the simulator: faults', { timeout: 60_000 }, () =>
     enterprise(await c('faulty').replicationStatus());
   });
 
-  it('standby: 307 followed to the active node; health says 429; an endless loop is cut', async () => {
+  it('standby: a 307 to another origin is refused and nothing reaches it; to itself, one hop at most; health says 429', async () => {
     const active = sim.cluster('ok-1');
-    const followed = await withFault({ kind: 'standby', redirectTo: active.address }, (cl) => cl.lookupSelf({ token: active.rootToken }));
-    assert.equal(kindOf(followed), 'fulfilled');
-    const h = await withFault({ kind: 'standby', redirectTo: active.address }, (cl) => cl.health());
-    assert.equal(h.status === 'fulfilled' && h.value.code, 429);
+    const faulty = sim.cluster('faulty');
+    faulty.setFault({ kind: 'standby', redirectTo: active.address });
+    try {
+      const before = active.snapshot().requestsHandled;
+      const call = c('faulty').lookupSelf({ token: active.rootToken });
+      await call.catch(() => undefined);
+      assert.equal(active.snapshot().requestsHandled, before, 'the active node behind another address got nothing');
+      const e = await rejectsKind(call, 'redirect');
+      assert.match(e.message, /redirected to http:\/\/127\.0\.0\.1:\d+\/v1\/auth\/token\/lookup-self; not followed: credentials are sent only to http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal((await c('faulty').health()).code, 429);
+    } finally {
+      faulty.clearFaults();
+    }
     const loop = await withFault({ kind: 'standby' }, (cl) => cl.listPolicies());
-    assert.equal(kindOf(loop), 'http');
-    assert.match((loop as PromiseRejectedResult).reason.message, /more than 3 redirects/);
+    assert.equal(kindOf(loop), 'redirect');
+    assert.match((loop as PromiseRejectedResult).reason.message, /one redirect is followed at most/);
   });
 
   it('drop → network; truncated and invalid JSON → invalid-response; huge body → too-large', async () => {
