@@ -5,7 +5,9 @@ import type { VaultReplicationApi } from './api.js';
 import { Poller } from './clusters/poller.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterSecrets } from './clusters/secrets.js';
-import { approvalStore, clusterSettingsStore, onRefreshIntervalChange, readRefreshIntervalMs } from './clusters/vscodeSettings.js';
+import {
+  approvalStore, clusterSettingsStore, onRefreshIntervalChange, onRequestTimeoutChange, readRefreshIntervalMs, readRequestTimeout,
+} from './clusters/vscodeSettings.js';
 import { confirmPolicyRemoval } from './commands/policies/policyCommands.js';
 import { registerCommands } from './commands/register.js';
 import { VscodeUi } from './commands/ui/ui.js';
@@ -28,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   const ui = testMode ? new RecordingUi(new VscodeUi()) : new VscodeUi();
   const registry = new ClusterRegistry({
     settings: clusterSettingsStore(), secrets: new ClusterSecrets(context.secrets), approvals: approvalStore(context.globalState), log,
+    clientOptions: readRequestTimeout(),
   });
   const poller = new Poller(registry, { intervalMs: readRefreshIntervalMs(), log });
   const panels = new StatusPanelManager({ extensionUri: context.extensionUri, poller, registry, log });
@@ -43,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   context.subscriptions.push(
     log, registry, poller, explorer, panels, policies, verify.reports,
     onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)),
+    onRequestTimeoutChange((options) => registry.setClientOptions(options)),
     vscode.workspace.registerFileSystemProvider(POLICY_SCHEME, policies.fileSystem, { isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(VERIFY_SCHEME, verify.reports),
     poller.onDidPoll((snap) => verify.peers.observe(snap.name, snap.view)),

@@ -59,7 +59,7 @@ interface PollState {
 }
 
 /** Errors that mean "the cluster could not be read", which make it back off. */
-const FAILURE_KINDS: ReadonlySet<string> = new Set(['network', 'tls', 'timeout', 'invalid-response', 'too-large', 'http']);
+const FAILURE_KINDS: ReadonlySet<string> = new Set(['network', 'tls', 'timeout', 'invalid-response', 'too-large', 'http', 'redirect']);
 
 export class Poller implements Disposable {
   private intervalMs: number;

@@ -255,6 +255,12 @@ export class ClusterRegistry implements Disposable {
     return this.client(name);
   }
 
+  /** New client options (the request timeout setting): every client is rebuilt with them at its next use. */
+  setClientOptions(options: ClientOptions): void {
+    this.opts.clientOptions = options;
+    for (const name of [...this.clients.keys()]) this.closeClient(name);
+  }
+
   /** Closes clients of clusters removed, no longer approved, or whose endpoint changed. */
   private closeStaleClients(): void {
     for (const [name, built] of this.clients) {

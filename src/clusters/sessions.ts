@@ -543,7 +543,8 @@ export class ClusterSessions {
       // The token goes with this one request only: concurrent polls keep using the client's own.
       return await client.lookupSelf({ token });
     } catch (e) {
-      if (e instanceof VaultError && e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500) {
+      // A DR secondary refuses lookup-self (it serves no normal path): the token may still be its primary's and fine.
+      if (e instanceof VaultError && (e.kind === 'dr-secondary' || (e.kind === 'http' && e.status !== undefined && e.status >= 400 && e.status < 500))) {
         this.opts.log.warn(`${name}: could not look the token up (${e.detail}); accepting it unverified`);
         return undefined;
       }

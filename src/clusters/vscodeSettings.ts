@@ -72,3 +72,18 @@ export function onRefreshIntervalChange(apply: (ms: number) => void): vscode.Dis
     if (e.affectsConfiguration(`${SECTION}.refreshInterval`)) apply(readRefreshIntervalMs());
   });
 }
+
+/** `vaultReplication.requestTimeout` (seconds): the total deadline of every call to Vault, as client options. */
+export function readRequestTimeout(): { readDeadlineMs: number; writeDeadlineMs: number } {
+  const v = vscode.workspace.getConfiguration(SECTION).get<unknown>('requestTimeout');
+  const seconds = typeof v === 'number' && Number.isFinite(v) ? Math.min(600, Math.max(1, v)) : 60;
+  // Reads (status, lists) get at most 30 s, the client's default; writes and logins the whole deadline.
+  return { readDeadlineMs: Math.min(seconds, 30) * 1000, writeDeadlineMs: seconds * 1000 };
+}
+
+/** Calls `apply` whenever `vaultReplication.requestTimeout` changes. */
+export function onRequestTimeoutChange(apply: (options: { readDeadlineMs: number; writeDeadlineMs: number }) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(`${SECTION}.requestTimeout`)) apply(readRequestTimeout());
+  });
+}
