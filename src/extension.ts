@@ -28,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const log = new Log(vscode.window.createOutputChannel('Vault Replication', { log: true }));
   const ui = testMode ? new RecordingUi(new VscodeUi()) : new VscodeUi();
+  const secrets = new ClusterSecrets(context.secrets);
   const registry = new ClusterRegistry({
-    settings: clusterSettingsStore(), secrets: new ClusterSecrets(context.secrets), approvals: approvalStore(context.globalState), log,
+    settings: clusterSettingsStore(), secrets, approvals: approvalStore(context.globalState), log,
     clientOptions: readRequestTimeout(),
   });
   const poller = new Poller(registry, { intervalMs: readRefreshIntervalMs(), log });
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   void registry.restore(); // SecretStorage only, no network
   const version = String(context.extension.packageJSON.version);
   if (!testMode) return { version };
-  return { version, testing: { registry, poller, log, explorer, policies, panels, verify, flows, ui: ui as RecordingUi } };
+  return { version, testing: { registry, secrets, poller, log, explorer, policies, panels, verify, flows, ui: ui as RecordingUi } };
 }
 
 export function deactivate(): void {}

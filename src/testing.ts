@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import type { Poller } from './clusters/poller.js';
 import type { ClusterRegistry } from './clusters/registry.js';
+import type { ClusterSecrets } from './clusters/secrets.js';
 import type { InputOptions, PickOptions, ProgressReport, Severity, Ui } from './commands/ui/ui.js';
 import type { ClusterExplorer } from './explorer/explorer.js';
 import type { FlowEnv } from './flows/env.js';
@@ -130,6 +131,8 @@ export class RecordingUi implements Ui {
 /** `api.testing`, present only in ExtensionMode.Test. */
 export interface TestingApi {
   readonly registry: ClusterRegistry;
+  /** What the extension keeps in SecretStorage (to check what is stored and what is gone). */
+  readonly secrets: ClusterSecrets;
   readonly poller: Poller;
   readonly log: Log;
   readonly explorer: ClusterExplorer;

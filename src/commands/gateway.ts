@@ -123,15 +123,17 @@ export class CommandContext {
   }
 
   /** The outcome of any error: refusal, cancellation or failure; logged in full, told redacted. */
-  failed(e: unknown): FlowOutcome {
-    const clusters = this.inv.cluster ? [this.inv.cluster] : [];
-    const outcome = this.outcomeOf(e, clusters);
-    if (outcome.kind === 'failed' && e instanceof NotLoggedInError) outcome.kind = 'refused';
+  async failed(e: unknown): Promise<FlowOutcome> {
+    const outcome = await this.outcomeOf(e, this.inv.cluster ? [this.inv.cluster] : []);
     this.tell(outcome);
     return outcome;
   }
 
-  private outcomeOf(e: unknown, clusters: string[]): FlowOutcome {
+  private async outcomeOf(e: unknown, clusters: string[]): Promise<FlowOutcome> {
+    // Any 403 re-checks the cluster's token: a revoked or expired one turns into "log in again".
+    if (isVaultError(e) && e.kind === 'permission' && this.deps.registry.has(e.cluster)) {
+      await this.deps.registry.handleAuthError(e.cluster, e).catch(() => undefined);
+    }
     const redact = (s: string) => this.log.redact(s);
     if (e instanceof StepRefused) {
       this.log.warn(`${this.id}: refused: ${e.message}`);
@@ -243,7 +245,7 @@ export class CommandContext {
       };
       this.log.info(outcome.message);
     } catch (e) {
-      outcome = this.outcomeOf(e, spec.clusters);
+      outcome = await this.outcomeOf(e, spec.clusters);
     }
     this.tell(outcome);
     return outcome;

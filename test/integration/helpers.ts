@@ -12,10 +12,10 @@
 //     await waitUntil('three clusters registered', () => api.registry ...);
 //   });
 import * as vscode from 'vscode';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
+import { startSimulator, type SimCluster, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
 import type { VaultReplicationApi as ExportedApi } from '../../src/api.js';
 import type { Responder, TestingApi, UiRecord } from '../../src/testing.js';
 
@@ -209,4 +209,14 @@ export async function waitUntil<T>(what: string, check: () => T | Promise<T>, op
 /** Whether a command id is registered (by any extension or the workbench). */
 export async function hasCommand(id: string): Promise<boolean> {
   return (await vscode.commands.getCommands(true)).includes(id);
+}
+
+/**
+ * The requests other than reads (GET/HEAD) a simulated cluster handled since its request count was
+ * `before`: what proves a step sent nothing. Fails when too many requests passed to tell.
+ */
+export function writesSince(c: SimCluster, before: number): string[] {
+  const n = c.requestCount - before;
+  if (n > c.requestLog.length) throw new Error(`${c.name}: ${n} requests since, more than the request log keeps (${c.requestLog.length})`);
+  return c.requestLog.slice(c.requestLog.length - n).filter((r) => r.method !== 'GET' && r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`);
 }

@@ -8,7 +8,6 @@ import * as vscode from 'vscode';
 import type { PropagationUpdate } from '../../clusters/propagation.js';
 import { validateMount } from '../../clusters/settings.js';
 import { labelText } from '../../text/index.js';
-import { isVaultError } from '../../vault/errors.js';
 import type { CommandContext } from '../gateway.js';
 
 export type MountKind = 'auth' | 'secrets';
@@ -170,16 +169,9 @@ export function enableMount(kind: MountKind) {
     const forwarded = role === 'secondary' && !input.local;
     const client = await registry.authenticatedClient(input.cluster);
     ctx.log.info(`${input.cluster}: enable ${kindText(kind)} ${label} (type ${input.type}${input.local ? ', local' : ''}): sending`);
-    const reply = await ctx.ui.progress(vscode.l10n.t('Enabling {0} {1} on {2}', kindText(kind), label, input.cluster), false, async () => {
-      try {
-        return kind === 'auth'
-          ? await client.enableAuthMethod(path, { type: input.type, description: input.description, local: input.local })
-          : await client.enableSecretsEngine(path, { type: input.type, description: input.description, local: input.local, options: input.options });
-      } catch (err) {
-        if (isVaultError(err) && err.kind === 'permission') await registry.handleAuthError(input.cluster, err).catch(() => undefined);
-        throw err;
-      }
-    });
+    const reply = await ctx.ui.progress(vscode.l10n.t('Enabling {0} {1} on {2}', kindText(kind), label, input.cluster), false, () => (kind === 'auth'
+      ? client.enableAuthMethod(path, { type: input.type, description: input.description, local: input.local })
+      : client.enableSecretsEngine(path, { type: input.type, description: input.description, local: input.local, options: input.options })));
     const at = Date.now();
     for (const w of reply.warnings) ctx.log.warn(`${input.cluster}: Vault warned after enabling ${label}: ${w}`);
     let headline = vscode.l10n.t('Enabled {0} {1} ({2}) on {3}', kindText(kind), label, input.type, input.cluster);

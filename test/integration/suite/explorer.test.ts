@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ClusterNode } from '../../../src/explorer/node.cluster.js';
 import type { ExplorerNode } from '../../../src/explorer/node.js';
 import { VaultClient } from '../../../src/vault/client.js';
-import { clearClusters, getApi, startSim, waitUntil, writeTokenFiles, type Simulator, type VaultReplicationApi } from '../helpers.js';
+import { answer, clearClusters, getApi, startSim, waitUntil, writeTokenFiles, type Simulator, type VaultReplicationApi } from '../helpers.js';
 
 const SEED = ['us-east-2', 'us-east', 'eu-west'];
 
@@ -21,6 +21,11 @@ function rootClient(sim: Simulator, name: string): VaultClient {
 
 async function setWorkspace(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('vaultReplication').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** The user's own cluster list (machine-scoped: user or remote settings, never a workspace's). */
+async function setUserClusters(value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('vaultReplication').update('clusters', value, vscode.ConfigurationTarget.Global);
 }
 
 /** The tree as VS Code last rendered it: root nodes by name. */
@@ -95,12 +100,12 @@ describe('explorer', function () {
     assert.equal(bad, undefined);
     assert.equal(api.registry.names().length, 0);
 
-    await setWorkspace('clusters', []);
+    await setUserClusters([]);
     const added = await vscode.commands.executeCommand<string>('vaultReplication.addCluster', {
       name: 'us-east-2', address: `${sim.cluster('us-east-2').address}/`, auth: { method: 'tokenFile', path: tokenFiles.get('us-east-2') },
     });
     assert.equal(added, 'us-east-2');
-    const written = vscode.workspace.getConfiguration('vaultReplication').inspect<unknown[]>('clusters')?.workspaceValue;
+    const written = vscode.workspace.getConfiguration('vaultReplication').inspect<unknown[]>('clusters')?.globalValue;
     assert.deepEqual(written, [{ name: 'us-east-2', address: sim.cluster('us-east-2').address, auth: { method: 'tokenFile', path: tokenFiles.get('us-east-2') } }]);
     assert.equal(api.registry.loginState('us-east-2'), 'logged-out');
   });
@@ -118,7 +123,7 @@ describe('explorer', function () {
       sim.setLdapUser('alice', 'pw-alice-987654');
 
       const eu = sim.cluster('eu-west').address;
-      await setWorkspace('clusters', [
+      await setUserClusters([
         { name: 'us-east-2', address: sim.cluster('us-east-2').address, auth: { method: 'tokenFile', path: tokenFiles.get('us-east-2') } },
         { name: 'us-east', address: sim.cluster('us-east').address, auth: { method: 'token' } },
         { name: 'eu-up', address: eu, auth: { method: 'userpass', username: 'ops' } },
@@ -151,7 +156,7 @@ describe('explorer', function () {
   });
 
   it('follows the seed setup: us-east-2 performance primary, us-east and eu-west connected secondaries with lag', async () => {
-    await setWorkspace('clusters', SEED.map((name) => ({ name, address: sim.cluster(name).address, auth: { method: 'tokenFile', path: tokenFiles.get(name) } })));
+    await setUserClusters(SEED.map((name) => ({ name, address: sim.cluster(name).address, auth: { method: 'tokenFile', path: tokenFiles.get(name) } })));
     await waitUntil('the seed clusters', () => api.registry.names().join() === SEED.join());
     for (const name of SEED) {
       if (!api.registry.isLoggedIn(name)) await vscode.commands.executeCommand('vaultReplication.logIn', name, { method: 'tokenFile' });
@@ -200,21 +205,31 @@ describe('explorer', function () {
     assert.match(api.explorer.statusBarText ?? '', /3 clusters/);
   });
 
-  it('shows a stopped cluster as unreachable within one poll while the others keep being read', async () => {
+  it('shows a stopped cluster as unreachable at its next poll while the others keep being read', async () => {
     const before = new Map(SEED.map((n) => [n, api.poller.snapshot(n)?.fetchedAt ?? 0]));
+    // The first poll of eu-west that starts after it went down is the one that must say so.
+    const downAt = Date.now();
+    const nextPoll = new Promise<string>((resolve) => {
+      const sub = api.poller.onDidPoll((snap) => {
+        if (snap.name !== 'eu-west' || snap.fetchedAt - snap.durationMs < downAt) return;
+        sub.dispose();
+        resolve(snap.view.health);
+      });
+    });
     await sim.cluster('eu-west').goDown();
     try {
-      const node = await waitUntil('eu-west unreachable', () => {
+      assert.equal(await nextPoll, 'unreachable', 'the first poll after it went down shows it unreachable');
+      const node = await waitUntil('eu-west shown unreachable', () => {
         const n = rendered(api).get('eu-west');
         return n && iconId(n) === 'debug-disconnect' ? n : undefined;
-      }, { timeoutMs: 2 * 2000 + 3000 });
+      });
       const messages = node.getChildren().filter((c) => c.kind === 'message').map((c) => String(item(c).contextValue));
       assert.ok(messages.includes('message+unreachable'), `an unreachable message node: ${messages.join(', ')}`);
       await waitUntil('the other clusters polled again', () => ['us-east-2', 'us-east'].every((n) => (api.poller.snapshot(n)?.fetchedAt ?? 0) > before.get(n)!) || undefined);
       assert.notEqual(api.poller.snapshot('us-east-2')?.view.health, 'unreachable');
       const p = rendered(api).get('us-east-2')!;
-      // Unreachable, eu-west cannot be matched to its node: the primary's entry shows its node_id.
-      const eu = secondariesOf(p, 'performance').find((s) => s.label === 'eu-west');
+      // The primary still lists eu-west (a disconnected secondary keeps its addresses), and is degraded by it.
+      const eu = secondariesOf(p, 'performance').find((s) => s.label === 'eu-west' || s.label.includes('eu-west'));
       assert.ok(eu, 'the primary still lists eu-west');
     } finally {
       await sim.cluster('eu-west').comeUp();
@@ -226,38 +241,51 @@ describe('explorer', function () {
     });
   });
 
-  it('turns an expired token into "log in again" with a one-click login', async () => {
+  it('turns a revoked token into "log in again" (noticed at the first 403) with a one-click login', async () => {
     const admin = rootClient(sim, 'us-east');
     try {
-      const short = await admin.createToken({ policies: ['default'], ttl: '4s', renewable: false });
-      await setWorkspace('clusters', [
+      const doomed = await admin.createToken({ policies: ['default'], renewable: false });
+      await setUserClusters([
         ...SEED.map((name) => ({ name, address: sim.cluster(name).address, auth: { method: 'tokenFile', path: tokenFiles.get(name) } })),
         { name: 'short-lived', address: sim.cluster('us-east').address, auth: { method: 'token' } },
       ]);
       await waitUntil('four clusters', () => api.registry.names().length === 4);
       // Another cluster stays logged in, so the tree stays (with none logged in it shows the welcome view).
       if (!api.registry.isLoggedIn('us-east-2')) await vscode.commands.executeCommand('vaultReplication.logIn', 'us-east-2', { method: 'tokenFile' });
-      const login = await vscode.commands.executeCommand<{ state: string }>('vaultReplication.logIn', 'short-lived', { method: 'token', token: short.clientToken });
+      const login = await vscode.commands.executeCommand<{ state: string }>('vaultReplication.logIn', 'short-lived', { method: 'token', token: doomed.clientToken });
       assert.equal(login?.state, 'logged-in', JSON.stringify(login));
+      assert.ok(await api.secrets.getToken('short-lived'), 'the token is in SecretStorage');
+      await admin.request('POST', 'auth/token/revoke', { body: { token: doomed.clientToken } });
+      // Any step that gets a 403 re-checks the token: a revoked one turns into "log in again".
+      const refused = await vscode.commands.executeCommand('vaultReplication.enableAuthMethod', { cluster: 'short-lived', type: 'userpass', path: 'never', local: true });
+      assert.equal((refused as { kind?: string }).kind, 'failed');
       const msg = await waitUntil('the log-in-again message', () => {
         const n = rendered(api).get('short-lived');
         return n?.getChildren().find((c) => item(c).contextValue === 'message+login-expired');
-      }, { timeoutMs: 10_000 }).catch((e: Error) => {
+      }).catch((e: Error) => {
         const n = rendered(api).get('short-lived');
         throw new Error(`${e.message}; now ${JSON.stringify(api.registry.loginInfo('short-lived'))}; rendered: ${n ? n.getChildren().map(text).join(' / ') : 'none'}`);
       });
       assert.equal(item(msg).command?.command, 'vaultReplication.logIn');
       assert.deepEqual(item(msg).command?.arguments, ['short-lived']);
       assert.match(String(item(rendered(api).get('short-lived')!).contextValue), /^cluster\+loggedOut/);
-      assert.ok(!allNodes(api.explorer.rootNodes()).map(text).join('\n').includes(short.clientToken));
+      assert.equal(await api.secrets.getToken('short-lived'), undefined, 'the dead token left SecretStorage');
+      assert.ok(!allNodes(api.explorer.rootNodes()).map(text).join('\n').includes(doomed.clientToken));
     } finally {
       await admin.close();
     }
   });
 
-  it('removes a cluster and its secrets', async () => {
+  it('removes a cluster and its secrets, after its modal', async () => {
+    await vscode.commands.executeCommand('vaultReplication.logIn', 'short-lived', { method: 'token', token: sim.cluster('us-east').rootToken });
+    assert.ok(await api.secrets.getToken('short-lived'), 'logged in again: a token is stored');
+    answer(api, { modal: 'first' });
     const removed = await vscode.commands.executeCommand('vaultReplication.removeCluster', 'short-lived', { confirm: true });
+    answer(api, undefined);
     assert.equal(removed, true);
+    const modal = api.ui.records.filter((r) => r.kind === 'modal').at(-1);
+    assert.match(modal?.kind === 'modal' ? modal.message : '', /Remove cluster short-lived/, 'the modal named the cluster (the confirm argument changes nothing)');
+    assert.equal(await api.secrets.getToken('short-lived'), undefined, 'its token left SecretStorage');
     await waitUntil('short-lived gone', () => !api.registry.has('short-lived') || undefined);
     await waitUntil('the tree without it', () => !rendered(api).has('short-lived') || undefined);
   });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { PanelChange, PanelUpdate } from '../../../src/panel/protocol.js';
 import type { StatusPanelProbe } from '../../../src/panel/statusPanel.js';
 import { EXTENSION_ID, clearClusters, getApi, hasCommand, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
-import { logInAgain, run, setUpClusters, type FlowTaps } from './flows-setup.js';
+import { choose, logInAgain, run, setUpClusters, type FlowClusters } from './flows-setup.js';
 
 const PRIMARY = 'us-east-2';
 const SEED = ['us-east-2', 'us-east', 'eu-west'];
@@ -30,7 +30,7 @@ describe('status panel (seed topology)', function () {
   this.timeout(120_000);
   let sim: Simulator;
   let api: VaultReplicationApi;
-  let taps: FlowTaps;
+  let clusters: FlowClusters;
   const seen: PanelUpdate[] = [];
 
   /** The us-east-2 panel; fails plainly (not with a TypeError) when an earlier step did not open it. */
@@ -56,7 +56,7 @@ describe('status panel (seed topology)', function () {
     api = await getApi();
     sim = await startSim({ streamDelayMs: 50, heartbeatIntervalMs: 200 });
     await vscode.commands.executeCommand('vaultReplication.clusters.focus');
-    taps = await setUpClusters(sim, api, SEED);
+    clusters = await setUpClusters(sim, api, SEED);
   });
 
   after(async () => {
@@ -75,7 +75,7 @@ describe('status panel (seed topology)', function () {
       contributes: { commands: Array<{ command: string; category?: string }>; menus: Record<string, Array<{ command: string; when?: string }>> };
     };
     assert.equal(pkg.contributes.commands.find((c) => c.command === 'vaultReplication.showStatus')?.category, 'Vault Replication');
-    assert.equal(pkg.contributes.menus['view/item/context'].find((m) => m.command === 'vaultReplication.showStatus')?.when, 'view == vaultReplication.clusters && viewItem =~ /^cluster/');
+    assert.equal(pkg.contributes.menus['view/item/context'].find((m) => m.command === 'vaultReplication.showStatus')?.when, 'view == vaultReplication.clusters && viewItem =~ /^cluster\\+(?!unapproved)/');
     assert.ok(pkg.activationEvents.includes('onWebviewPanel:vaultReplication.status'));
 
     // From the tree: the argument is the cluster node. rootNodes() is what the tree last rendered;
@@ -99,7 +99,7 @@ describe('status panel (seed topology)', function () {
   });
 
   it('seed step 1: mode disabled → primary is highlighted and recorded', async () => {
-    const o = await run('vaultReplication.enablePerfPrimary', { cluster: PRIMARY, primaryClusterAddr: '' });
+    const o = await run(api, 'vaultReplication.enablePerfPrimary', { cluster: PRIMARY, primaryClusterAddr: '' });
     assert.equal(o.kind, 'done', o.message);
     const u = await waitForUpdate('mode disabled → primary', (x) => has(x, (c) => pathText(c) === 'performance.mode' && c.before === 'disabled' && c.after === 'primary'));
     seen.push(u);
@@ -111,9 +111,9 @@ describe('status panel (seed topology)', function () {
   });
 
   it('seed steps 2-4: a secondary appears, connects, and the WALs move', async () => {
-    const o = await run('vaultReplication.generatePerfSecondaryToken', { cluster: PRIMARY, secondary: 'us-east', ttl: '30m', then: 'activate', confirm: 'us-east', noPrompt: true });
+    const o = await run(api, 'vaultReplication.generatePerfSecondaryToken', { cluster: PRIMARY, secondary: 'us-east', ttl: '30m', noPrompt: true }, 'us-east', choose('activate'));
     assert.equal(o.kind, 'done', o.message);
-    await logInAgain(sim, api, taps, 'us-east');
+    await logInAgain(sim, api, clusters, 'us-east');
     const appeared = await waitForUpdate('us-east appearing in secondaries', (x) =>
       has(x, (c) => c.kind === 'added' && (pathText(c) === 'performance.secondaries' || pathText(c) === 'performance.secondaries.{us-east}' || pathText(c) === 'performance.known_secondaries.{us-east}')),
     );

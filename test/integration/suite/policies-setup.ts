@@ -1,10 +1,10 @@
 // Shared setup of the policy and verification suites: performance replication on the seed
-// clusters (us-east-2 primary; us-east and eu-west secondaries), configured in the workspace with
-// token files and logged in.
+// clusters (us-east-2 primary; us-east and eu-west secondaries), configured in the user's settings
+// with token files and logged in.
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { VaultClient } from '../../../src/vault/client.js';
-import { waitUntil, writeTokenFiles, type Simulator, type VaultReplicationApi } from '../helpers.js';
+import { setClustersSetting, waitUntil, writeTokenFiles, type Simulator, type VaultReplicationApi } from '../helpers.js';
 
 export const SEED = ['us-east-2', 'us-east', 'eu-west'];
 export const PRIMARY = 'us-east-2';
@@ -21,7 +21,7 @@ export async function setWorkspace(key: string, value: unknown): Promise<void> {
 
 /**
  * Sets up performance replication on the seed clusters directly through Vault's API (the setup
- * flows are tested elsewhere), configures them in the workspace and logs in to each.
+ * flows are tested elsewhere), configures them in the user's settings and logs in to each.
  */
 export async function seedReplication(sim: Simulator, api: VaultReplicationApi): Promise<void> {
   const p = rootClient(sim, PRIMARY);
@@ -40,7 +40,7 @@ export async function seedReplication(sim: Simulator, api: VaultReplicationApi):
   await sim.settle(10_000);
   const tokens = writeTokenFiles(sim, SEED);
   for (const [name, path] of tokens) writeFileSync(path, sim.cluster(name).rootToken);
-  await setWorkspace('clusters', SEED.map((name) => ({ name, address: sim.cluster(name).address, auth: { method: 'tokenFile', path: tokens.get(name) } })));
+  await setClustersSetting(SEED.map((name) => ({ name, address: sim.cluster(name).address, auth: { method: 'tokenFile', path: tokens.get(name) as string } })));
   await waitUntil('the seed clusters', () => api.registry.names().join() === SEED.join());
   for (const name of SEED) {
     if (!api.registry.isLoggedIn(name)) await vscode.commands.executeCommand('vaultReplication.logIn', name, { method: 'tokenFile' });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { PropagationUpdate } from '../../../src/clusters/propagation.js';
 import type { PolicyWriteEvent } from '../../../src/policies/fileSystem.js';
 import type { ExplorerNode } from '../../../src/explorer/node.js';
-import { clearClusters, getApi, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
+import { answer, clearClusters, getApi, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
 import { PRIMARY, rootClient, seedReplication, setWorkspace } from './policies-setup.js';
 
 function policyUri(cluster: string, name: string): vscode.Uri {
@@ -211,16 +211,30 @@ describe('policies', function () {
 
   it('renames and deletes a policy from commands, on every cluster', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The new name is asked for (an argument only pre-fills it), then the rename is confirmed.
+    answer(api, { modal: 'first', input: (p) => p.value });
     const renamed = await vscode.commands.executeCommand<string>('vaultReplication.renamePolicy', { cluster: PRIMARY, policy: 'readers', newName: 'readers-v2' });
+    answer(api, undefined);
     assert.equal(renamed, policyUri(PRIMARY, 'readers-v2').toString());
     assert.equal(sim.cluster(PRIMARY).policy('readers'), undefined);
     assert.match(sim.cluster(PRIMARY).policy('readers-v2') ?? '', /capabilities = \["read"\]/);
     await waitUntil('the rename on us-east', () => sim.cluster('us-east').policy('readers-v2') !== undefined && sim.cluster('us-east').policy('readers') === undefined);
-    const deleted = await vscode.commands.executeCommand<string>('vaultReplication.deletePolicy', { cluster: PRIMARY, policy: 'readers-v2', confirmed: true });
+    answer(api, { modal: 'first' });
+    const deleted = await vscode.commands.executeCommand<string>('vaultReplication.deletePolicy', { cluster: PRIMARY, policy: 'readers-v2' });
+    answer(api, undefined);
     assert.equal(deleted, 'readers-v2');
     await waitUntil('the delete on eu-west', () => sim.cluster('eu-west').policy('readers-v2') === undefined);
     await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(policyUri('eu-west', 'readers-v2'))), (e: Error) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
-    // Built-ins are refused with a reason.
+    // Built-ins are refused with a reason (after the confirmation every delete asks for).
+    answer(api, { modal: 'first' });
     await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(policyUri(PRIMARY, 'default'))), /built in and cannot be deleted/);
+    answer(api, undefined);
+    // A delete through the file system from anywhere asks first: refused, nothing is sent.
+    await sim.settle();
+    const digest = sim.stateDigest();
+    answer(api, { modal: undefined });
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(policyUri(PRIMARY, 'app'))), /cancelled; nothing was changed/);
+    answer(api, undefined);
+    assert.equal(sim.stateDigest(), digest, 'the policy is still there');
   });
 });

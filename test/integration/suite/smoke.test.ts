@@ -2,15 +2,17 @@
 // contributed and can be shown, and the simulator bundled into the suite answers like Vault.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { VaultReplicationApi as VaultReplicationExports } from '../../../src/api.js';
 import { clearClusters, configureClusters, EXTENSION_ID, getApi, hasCommand, startSim, waitUntil, type Simulator } from '../helpers.js';
 
 describe('smoke', () => {
-  it('activates the extension and returns its API', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  it('activates the extension; its exported API is the version and, in test mode only, the testing parts', async () => {
+    const ext = vscode.extensions.getExtension<VaultReplicationExports>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is loaded`);
-    const api = await getApi();
+    await getApi();
     assert.ok(ext.isActive, 'extension is active after activate()');
-    assert.equal(api.version, (ext.packageJSON as { version: string }).version);
+    assert.deepEqual(Object.keys(ext.exports).sort(), ['testing', 'version'], 'nothing else is exported');
+    assert.equal(ext.exports.version, (ext.packageJSON as { version: string }).version);
   });
 
   it('contributes the Vault Replication view container with the Clusters view', async () => {
@@ -45,20 +47,22 @@ describe('smoke', () => {
       assert.equal(repl.data.dr.mode, 'disabled');
     });
 
-    it('configures the clusters in the workspace settings and the registry reads them', async () => {
+    it('configures the clusters in the user\'s settings and the registry reads them as user-defined', async () => {
       const api = await getApi();
       try {
-        const entries = await configureClusters(sim!);
-        assert.equal(entries.length, 3);
-        for (const e of entries) assert.equal(e.auth.method, 'tokenFile', 'tokens come from files, never settings');
-        assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('vaultReplication').get('clusters')).includes(sim!.cluster('us-east-2').rootToken),
-          'no token in settings');
+        await configureClusters(sim!);
         const names = await waitUntil('the registry to list the three clusters', () => {
           const n = api.registry.names();
           return n.length === 3 ? n : undefined;
         });
         assert.deepEqual(names, ['us-east-2', 'us-east', 'eu-west']);
-        assert.equal(api.registry.get('eu-west')?.address, sim!.cluster('eu-west').address);
+        for (const n of names) {
+          assert.equal(api.registry.get(n)?.address, sim!.cluster(n).address, `${n}: address as written`);
+          assert.equal(api.registry.origin(n), 'user', `${n}: defined by the user, not the workspace`);
+          assert.equal(api.registry.get(n)?.auth.method, 'tokenFile', `${n}: logs in from its token file`);
+        }
+        const inspected = vscode.workspace.getConfiguration('vaultReplication').inspect('clusters');
+        assert.equal(inspected?.workspaceValue, undefined, 'nothing in the workspace\'s settings');
       } finally {
         await clearClusters();
       }

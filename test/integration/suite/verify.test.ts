@@ -5,8 +5,8 @@
 // and drift while a secondary is partitioned shown as a diff.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { EnableMountResult } from '../../../src/commands/enableAuthMethod.js';
-import type { VerifyCommandResult } from '../../../src/commands/verifyReplication.js';
+import type { EnableMountResult } from '../../../src/commands/policies/mounts.js';
+import type { VerifyCommandResult } from '../../../src/commands/policies/verify.js';
 import { clearClusters, getApi, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
 import { PRIMARY, rootClient, seedReplication, setWorkspace } from './policies-setup.js';
 
@@ -80,9 +80,8 @@ describe('verify replication', function () {
     const p = rootClient(sim, PRIMARY);
     const eu = rootClient(sim, 'eu-west');
     try {
-      const euId = (await eu.health()).clusterId;
-      assert.ok(euId, 'eu-west reports its cluster id');
-      await p.performance.setPathsFilter(euId, { mode: 'deny', paths: ['team-a/'] });
+      // Keyed by the secondary's activation id (its known_secondaries entry), as Vault does.
+      await p.performance.setPathsFilter('eu-west', { mode: 'deny', paths: ['team-a/'] });
       await waitUntil('team-a/ gone from eu-west', async () => !(await eu.listMounts()).some((m) => m.path === 'team-a/'), { timeoutMs: 15_000 });
     } finally {
       await p.close();
