@@ -18,7 +18,7 @@ import { Log } from './log.js';
 import { StatusPanelManager } from './panel/statusPanel.js';
 import { createPolicyServices } from './policies/services.js';
 import { POLICY_SCHEME } from './policies/uri.js';
-import { RecordingUi } from './testing.js';
+import { RecordingUi, recordingSink } from './testing.js';
 import { PeerMemory } from './verify/peers.js';
 import { VERIFY_SCHEME, VerifyReportView } from './verify/reportView.js';
 
@@ -26,7 +26,9 @@ export type { VaultReplicationApi } from './api.js';
 
 export function activate(context: vscode.ExtensionContext): VaultReplicationApi {
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
-  const log = new Log(vscode.window.createOutputChannel('Vault Replication', { log: true }));
+  const channel = vscode.window.createOutputChannel('Vault Replication', { log: true });
+  const logLines: string[] = [];
+  const log = new Log(testMode ? recordingSink(channel, logLines) : channel);
   const ui = testMode ? new RecordingUi(new VscodeUi()) : new VscodeUi();
   const secrets = new ClusterSecrets(context.secrets);
   const registry = new ClusterRegistry({
@@ -58,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   void registry.restore(); // SecretStorage only, no network
   const version = String(context.extension.packageJSON.version);
   if (!testMode) return { version };
-  return { version, testing: { registry, secrets, poller, log, explorer, policies, panels, verify, flows, ui: ui as RecordingUi } };
+  return { version, testing: { registry, secrets, poller, log, explorer, policies, panels, verify, flows, ui: ui as RecordingUi, logLines } };
 }
 
 export function deactivate(): void {}

@@ -10,7 +10,7 @@ import type { ClusterSecrets } from './clusters/secrets.js';
 import type { InputOptions, PickOptions, ProgressReport, Severity, Ui } from './commands/ui/ui.js';
 import type { ClusterExplorer } from './explorer/explorer.js';
 import type { FlowEnv } from './flows/env.js';
-import type { Log } from './log.js';
+import type { Log, LogSink } from './log.js';
 import type { StatusPanelManager } from './panel/statusPanel.js';
 import type { PolicyServices } from './policies/services.js';
 import { labelText, notificationText } from './text/index.js';
@@ -109,9 +109,21 @@ export class RecordingUi implements Ui {
     return answer;
   }
 
+  /** Progress notifications running now that a user could cancel. */
+  private readonly cancellable = new Set<AbortController>();
+
   progress<T>(title: string, cancellable: boolean, work: (progress: ProgressReport, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.records.push({ kind: 'progress', title: labelText(title) });
-    return this.real.progress(title, cancellable, work);
+    if (!cancellable) return this.real.progress(title, cancellable, work);
+    const button = new AbortController();
+    this.cancellable.add(button);
+    return this.real.progress(title, cancellable, (p, signal) => work(p, AbortSignal.any([signal, button.signal])))
+      .finally(() => this.cancellable.delete(button));
+  }
+
+  /** Presses Cancel on every cancellable progress notification shown now. */
+  cancelProgress(): void {
+    for (const c of this.cancellable) c.abort();
   }
 
   status(text: string, ms: number): vscode.Disposable {
@@ -128,6 +140,19 @@ export class RecordingUi implements Ui {
   }
 }
 
+/** A log sink that also keeps every line written (after redaction), for the run-wide secret scan. */
+export function recordingSink(sink: LogSink, lines: string[]): LogSink {
+  const write = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (line: string) => {
+    lines.push(line);
+    sink[level](line);
+  };
+  return {
+    trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'),
+    show: ((preserveFocus?: boolean) => sink.show(preserveFocus)) as LogSink['show'],
+    dispose: () => sink.dispose(),
+  };
+}
+
 /** `api.testing`, present only in ExtensionMode.Test. */
 export interface TestingApi {
   readonly registry: ClusterRegistry;
@@ -141,4 +166,6 @@ export interface TestingApi {
   readonly verify: VerifyServices;
   readonly flows: FlowEnv;
   readonly ui: RecordingUi;
+  /** Every line the log wrote since activation (what the Output view shows). */
+  readonly logLines: readonly string[];
 }

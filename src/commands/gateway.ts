@@ -17,7 +17,7 @@ import type { ClusterExplorer } from '../explorer/explorer.js';
 import { COMMAND, replicationCommand } from '../flows/catalogue.js';
 import {
   type FlowEnv, type FlowOutcome, type StepProgress, type StepResult,
-  StepCancelled, StepRefused, decisionOf, ensurePolled, viewOf,
+  StepCancelled, StepRefused, clustersToReread, decisionOf, ensurePolled, viewOf,
 } from '../flows/env.js';
 import { confirmationMatches } from '../flows/validate.js';
 import type { Log } from '../log.js';
@@ -143,6 +143,11 @@ export class CommandContext {
       this.log.info(`${this.id}: cancelled: ${e.message}`);
       return { kind: 'cancelled', message: redact(e.message), clusters, details: { changed: e.changed } };
     }
+    if (isVaultError(e) && e.kind === 'cancelled') {
+      this.log.info(`${this.id}: cancelled`, e);
+      const message = vscode.l10n.t('{0}: the step was cancelled before Vault answered; check the cluster\'s status to see whether it was applied.', e.cluster);
+      return { kind: 'cancelled', message, clusters: [e.cluster] };
+    }
     if (e instanceof NotLoggedInError) {
       this.log.warn(`${this.id}: ${e.message}`);
       return { kind: 'refused', message: redact(e.message), clusters: [e.cluster] };
@@ -190,7 +195,7 @@ export class CommandContext {
    */
   async precheck(cluster: string, actions: readonly ActionId[]): Promise<void> {
     if (!this.deps.registry.has(cluster)) throw new StepRefused(vscode.l10n.t('No cluster named "{0}" is configured.', cluster), [cluster]);
-    await this.deps.poller.refresh([cluster]);
+    await this.deps.poller.refresh(clustersToReread(this.flows, cluster, actions));
     const item = this.clusterItems([cluster], actions)[0];
     if (item?.refusal !== undefined) throw new StepRefused(sentence(item.refusal, this.deps.registry.names()), [cluster]);
   }

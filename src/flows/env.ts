@@ -140,13 +140,18 @@ export function decisionOf(env: FlowEnv, name: string, action: ActionId): { view
 /** Steps whose rule looks at other clusters too: re-read all of them before deciding. */
 const NEEDS_ALL_CLUSTERS: ReadonlySet<ActionId> = new Set<ActionId>(['performance.promote', 'dr.promote']);
 
+/** The clusters to re-read before judging `actions` on `name`: all of them for promote (the two-primaries rule). */
+export function clustersToReread(env: Pick<FlowEnv, 'registry'>, name: string, actions: readonly ActionId[]): string[] {
+  return actions.some((a) => NEEDS_ALL_CLUSTERS.has(a)) ? env.registry.names() : [name];
+}
+
 /**
  * Re-reads the cluster (all clusters for promote) and returns the model's decision; throws
  * StepRefused with the model's reason when the step is not allowed now.
  */
 export async function requireAllowed(env: FlowEnv, name: string, action: ActionId): Promise<{ view: ClusterView; decision: ActionDecision }> {
   if (!env.registry.has(name)) throw new StepRefused(`No cluster named "${name}" is configured.`, [name]);
-  await env.poller.refresh(NEEDS_ALL_CLUSTERS.has(action) ? env.registry.names() : [name]);
+  await env.poller.refresh(clustersToReread(env, name, [action]));
   const d = decisionOf(env, name, action);
   if (!d) throw new StepRefused(`${name}: its state could not be read.`, [name]);
   if (!d.decision.allowed) throw new StepRefused(sentence(d.decision.reason ?? `${action} is not possible on ${name} now`, env.registry.names()), [name]);

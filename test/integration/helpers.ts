@@ -35,9 +35,33 @@ export async function getApi(): Promise<VaultReplicationApi> {
   return api.testing;
 }
 
+/**
+ * What the run-wide secret scan looks for (secret-scan.test.ts): every simulator started in this
+ * run (each records what it handed out or was given) and secrets a test made itself. On
+ * globalThis: every suite file is bundled with its own copy of this module.
+ */
+function runSecrets(): { sims: Simulator[]; extra: string[] } {
+  const g = globalThis as { __vaultReplicationRunSecrets?: { sims: Simulator[]; extra: string[] } };
+  g.__vaultReplicationRunSecrets ??= { sims: [], extra: [] };
+  return g.__vaultReplicationRunSecrets;
+}
+
+/** A secret a test made without a simulator (e.g. a token file's content): the scan looks for it too. */
+export function rememberSecret(secret: string): void {
+  runSecrets().extra.push(secret);
+}
+
+/** Every secret of this run so far. */
+export function secretsOfTheRun(): string[] {
+  const r = runSecrets();
+  return [...r.sims.flatMap((s) => s.issuedSecrets()), ...r.extra];
+}
+
 /** Starts a simulator (default: the seed topology, quick streaming and heartbeats for tests). */
-export function startSim(opts: Partial<SimulatorOptions> = {}): Promise<Simulator> {
-  return startSimulator({ topology: 'seed', streamDelayMs: 50, heartbeatIntervalMs: 200, ...opts });
+export async function startSim(opts: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  const sim = await startSimulator({ topology: 'seed', streamDelayMs: 50, heartbeatIntervalMs: 200, ...opts });
+  runSecrets().sims.push(sim);
+  return sim;
 }
 
 /** The first workspace folder (the runner always opens one). */

@@ -27,10 +27,13 @@ function parseFault(body: Record<string, unknown>): Fault {
   };
   const pathPrefix = typeof body.pathPrefix === 'string' ? body.pathPrefix : undefined;
   switch (kind) {
-    case 'latency': return { kind, ms: num('ms') };
+    case 'latency': return { kind, ms: num('ms'), pathPrefix };
     case 'status': return { kind, code: num('code'), errors: Array.isArray(body.errors) ? body.errors.map(String) : undefined, path: typeof body.path === 'string' ? body.path : undefined };
     case 'standby': return { kind, redirectTo: typeof body.redirectTo === 'string' ? body.redirectTo : undefined };
-    case 'hugeBody': return { kind, bytes: num('bytes') };
+    case 'hugeBody': return { kind, bytes: num('bytes'), pathPrefix };
+    case 'drop':
+    case 'truncated':
+    case 'invalidJson': return { kind, pathPrefix };
     case 'crossOriginRedirect': {
       const to = typeof body.to === 'string' ? body.to : '';
       if (!/^https?:\/\/[^/]/.test(to)) throw new ControlError(400, 'fault "crossOriginRedirect" needs "to", an http(s) origin such as http://127.0.0.1:9999');

@@ -148,3 +148,25 @@ describe('vault-sim TLS', () => {
     }
   });
 });
+
+describe('faults limited to a path', () => {
+  it('drop, invalidJson, truncated and hugeBody hit only requests under their pathPrefix', async () => {
+    const sim = await startSimulator({ topology: ['x'], streamDelayMs: 10, heartbeatIntervalMs: 50 });
+    try {
+      const c = sim.cluster('x');
+      const health = () => fetch(`${c.address}/v1/sys/health`).then((r) => r.status);
+      const enable = () => fetch(`${c.address}/v1/sys/replication/performance/primary/enable`, { method: 'POST', headers: { 'x-vault-token': c.rootToken }, body: '{}' });
+      c.setFault({ kind: 'drop', pathPrefix: 'sys/replication/performance/primary' });
+      assert.equal(await health(), 200, 'other paths are served');
+      await assert.rejects(enable(), 'the write is dropped');
+      assert.equal(c.snapshot().performance.mode, 'disabled', 'a dropped request is not handled');
+      c.clearFaults();
+      c.setFault({ kind: 'invalidJson', pathPrefix: 'sys/replication/performance' });
+      assert.equal(await health(), 200);
+      const text = await (await enable()).text();
+      assert.throws(() => JSON.parse(text), 'the reply under the prefix is not JSON');
+    } finally {
+      await sim.stop();
+    }
+  });
+});

@@ -31,7 +31,7 @@ export function underPrefix(path: string, prefix: string | undefined): boolean {
 }
 
 /** The first active fault of `kind` whose path prefix matches `path`. */
-export function faultFor<K extends 'crossOriginRedirect' | 'deepNesting' | 'slowBody'>(c: Cluster, kind: K, path: string): Extract<Fault, { kind: K }> | undefined {
+export function faultFor<K extends 'crossOriginRedirect' | 'deepNesting' | 'slowBody' | 'drop' | 'latency' | 'truncated' | 'invalidJson' | 'hugeBody'>(c: Cluster, kind: K, path: string): Extract<Fault, { kind: K }> | undefined {
   const f = c.fault(kind);
   return f && underPrefix(path, (f as { pathPrefix?: string }).pathPrefix) ? f : undefined;
 }

@@ -68,12 +68,19 @@ export async function serve(c: Cluster, req: http.IncomingMessage, res: http.Ser
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   const log = (status: number) => c.logRequest({ method, path: url.pathname, status });
-  if (c.fault('drop')) {
+  // The path below /v1/ as faults match it (a malformed escape matches no prefix).
+  let faultPath = '';
+  try {
+    faultPath = decodeURIComponent(url.pathname.replace(/^\/v1\/?/, ''));
+  } catch {
+    faultPath = '\u0000';
+  }
+  if (faultFor(c, 'drop', faultPath)) {
     req.socket.destroy();
     log(0);
     return;
   }
-  const latency = c.fault('latency');
+  const latency = faultFor(c, 'latency', faultPath);
   if (latency && latency.ms > 0) await sleep(latency.ms);
   if (res.destroyed) {
     log(0);
@@ -121,11 +128,11 @@ function write(c: Cluster, res: http.ServerResponse, reply: Reply, method: strin
   let status = bent.status;
   const nesting = bent.json === undefined ? undefined : faultFor(c, 'deepNesting', path);
   let text = bent.json === undefined ? '' : nesting ? nestedJsonText(bent.json, nesting.depth) : JSON.stringify(bent.json);
-  if (text && c.fault('invalidJson')) {
+  if (text && faultFor(c, 'invalidJson', path)) {
     status = 200;
     text = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}<<not json>>`;
   }
-  const huge = c.fault('hugeBody');
+  const huge = faultFor(c, 'hugeBody', path);
   if (huge && text) {
     status = 200;
     const pad = Math.max(0, huge.bytes - text.length - 16);
@@ -144,7 +151,7 @@ function write(c: Cluster, res: http.ServerResponse, reply: Reply, method: strin
     res.end();
     return status;
   }
-  if (c.fault('truncated') && bytes.length > 1) {
+  if (faultFor(c, 'truncated', path) && bytes.length > 1) {
     // Promise the whole body, send half of it, then cut the connection.
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
     return status;

@@ -29,7 +29,8 @@ export interface SimulatorOptions {
  * (`status` faults are keyed by their `path` prefix, so several can coexist).
  */
 export type Fault =
-  | { kind: 'latency'; ms: number }
+  /** Wait `ms` before handling the request (requests under `pathPrefix`, below /v1/, when set). */
+  | { kind: 'latency'; ms: number; pathPrefix?: string }
   /** Answer `code` with `{"errors": errors}`; only for request paths starting with `path` (e.g. `sys/replication`) when set. */
   | { kind: 'status'; code: number; errors?: string[]; path?: string }
   /** Act sealed (503 `Vault is sealed`), without really sealing (the real `seal()` also exists). */
@@ -38,14 +39,14 @@ export type Fault =
   | { kind: 'standby'; redirectTo?: string }
   /** Act as a performance standby: sys/health 473 (reads are still served). */
   | { kind: 'perfStandby' }
-  /** Destroy the socket on every request without answering. */
-  | { kind: 'drop' }
-  /** Send a valid status line and headers but cut the JSON body half way, then close. */
-  | { kind: 'truncated' }
-  /** Send a 200 with a body that is not JSON. */
-  | { kind: 'invalidJson' }
-  /** Send a 200 JSON body padded to `bytes` bytes. */
-  | { kind: 'hugeBody'; bytes: number }
+  /** Destroy the socket without answering (requests under `pathPrefix` when set; the request is not handled). */
+  | { kind: 'drop'; pathPrefix?: string }
+  /** Send a valid status line and headers but cut the JSON body half way, then close (under `pathPrefix` when set). */
+  | { kind: 'truncated'; pathPrefix?: string }
+  /** Send a 200 with a body that is not JSON (under `pathPrefix` when set). */
+  | { kind: 'invalidJson'; pathPrefix?: string }
+  /** Send a 200 JSON body padded to `bytes` bytes (under `pathPrefix` when set). */
+  | { kind: 'hugeBody'; bytes: number; pathPrefix?: string }
   /** The listener has `disable_replication_status_endpoints`: status endpoints answer 404 `{"errors":["disabled path"]}`. */
   | { kind: 'redacted' }
   /**

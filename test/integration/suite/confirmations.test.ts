@@ -170,7 +170,8 @@ describe('confirmations: every destructive or secret-revealing command is refuse
     const set = { primary: A, secondaryId: B, operation: 'allow', paths: ['secret/'] };
     for (const how of modalRefusals) await refuse('vaultReplication.editPathsFilter', set, A, how);
     await confirm('vaultReplication.editPathsFilter', set, A);
-    assert.deepEqual(await adminOf(A).performance.readPathsFilter(B), { mode: 'allow', paths: ['secret/'] });
+    const filter = await adminOf(A).performance.readPathsFilter(B);
+    assert.deepEqual({ mode: filter.mode, paths: filter.paths }, { mode: 'allow', paths: ['secret/'] });
     const del = { primary: A, secondaryId: B, operation: 'delete' };
     for (const how of modalRefusals) await refuse('vaultReplication.editPathsFilter', del, A, how);
     await confirm('vaultReplication.editPathsFilter', del, A);
@@ -236,6 +237,8 @@ describe('confirmations: every destructive or secret-revealing command is refuse
   });
 
   it('Activate DR Secondary, Revoke it, Disable on the DR secondary, then Add DR Secondary', async () => {
+    // Disabling performance replication wiped D's tokens: a fresh login first.
+    await logInAgain(D);
     const token = await activationToken('dr', D);
     const activate = { cluster: D, token, noPrompt: true };
     for (const how of typedRefusals) await refuse('vaultReplication.activateDrSecondary', activate, D, how);
@@ -305,7 +308,8 @@ describe('confirmations: every destructive or secret-revealing command is refuse
     for (const how of typedRefusals) await refuse('vaultReplication.disablePerfReplication', { cluster: B }, B, how);
     await confirm('vaultReplication.disablePerfReplication', { cluster: B }, B);
     assert.equal(await role(B, 'performance'), 'disabled');
-    await logInAgainIfNeeded(C);
+    // C was a DR secondary (its own tokens were replaced by its primary's): a fresh login on the new primary.
+    await logInAgain(C);
     for (const how of typedRefusals) await refuse('vaultReplication.disableDrReplication', { cluster: C }, C, how);
     await confirm('vaultReplication.disableDrReplication', { cluster: C }, C);
     assert.equal(await role(C, 'dr'), 'disabled');
@@ -325,8 +329,4 @@ describe('confirmations: every destructive or secret-revealing command is refuse
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('vaultReplication').get('clusters')).includes(D));
   });
 
-  /** A promoted DR secondary serves normal paths with the primary's tokens: log in there for the next steps. */
-  async function logInAgainIfNeeded(name: string): Promise<void> {
-    if (!api.registry.isLoggedIn(name)) await logInAgain(name);
-  }
 });

@@ -96,8 +96,9 @@ describe('explorer', function () {
     assert.equal(api.explorer.rootNodes().length, 0, 'an empty tree shows the welcome view');
 
     // An invalid entry is refused with the reason, and nothing is written.
-    const bad = await vscode.commands.executeCommand('vaultReplication.addCluster', { name: 'bad name', address: 'ftp://x' });
-    assert.equal(bad, undefined);
+    const bad = await vscode.commands.executeCommand<{ kind: string; message: string }>('vaultReplication.addCluster', { name: 'bad name', address: 'ftp://x' });
+    assert.equal(bad?.kind, 'failed');
+    assert.match(bad.message, /cluster "bad name": Use 1-63 letters/);
     assert.equal(api.registry.names().length, 0);
 
     await setUserClusters([]);
