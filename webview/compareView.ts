@@ -2,7 +2,8 @@
 // roots match and the WALs agree, otherwise how far behind. The host computes the verdict.
 import type { CompareDto, CompareModeDto, CompareSide } from '../src/panel/protocol';
 import { clear, el } from './dom';
-import { clip, formatCount, formatDuration } from './format';
+import { formatDuration } from '../src/text';
+import { clip, formatCount } from './format';
 import { t } from './i18n';
 
 export class CompareView {

@@ -6,7 +6,8 @@ import type { ClusterSummary, ModeSummary, NoteDto, PeerRow, ProgressDto, StateB
 import { pathKey } from '../src/panel/protocol';
 import type { ChangeIndex } from './changeIndex';
 import { clear, el } from './dom';
-import { clip, formatDuration } from './format';
+import { formatDuration } from '../src/text';
+import { clip } from './format';
 
 /** Longest text in a table cell, a field or a badge (values can be megabytes; the raw tree has them whole). */
 const CELL_CHARS = 300;

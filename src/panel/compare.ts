@@ -3,7 +3,7 @@
 // secondary's last_remote_wal equals the WAL the primary shipped; otherwise how far behind. Pure.
 import type { ClusterView, ModeView, ReplicationType } from '../replication/derive.js';
 import type { CompareDto, CompareModeDto, CompareSide } from './protocol.js';
-import { identityTranslate, type Translate } from './summaryModel.js';
+import { fillPlaceholders, type Translate } from '../text/index.js';
 
 const TITLES: Record<ReplicationType, string> = { performance: 'Performance replication', dr: 'Disaster recovery (DR) replication' };
 
@@ -58,7 +58,7 @@ function pairs(type: ReplicationType, a: ClusterView, b: ClusterView): boolean {
 }
 
 /** Compares `left` (the panel's cluster) with `right`, whichever of them is the primary. */
-export function compareClusters(left: ClusterView, right: ClusterView, fetchedAt: number, tr: Translate = identityTranslate): CompareDto {
+export function compareClusters(left: ClusterView, right: ClusterView, fetchedAt: number, tr: Translate = fillPlaceholders): CompareDto {
   const modes: CompareModeDto[] = [];
   for (const type of ['performance', 'dr'] as const) {
     if (pairs(type, left, right)) modes.push(compareMode(type, left, right, tr));

@@ -8,7 +8,8 @@ import { LagSeries, type LagSample } from '../replication/lagSeries.js';
 import type { ReplicationStatus } from '../vault/model.js';
 import { compareClusters } from './compare.js';
 import type { CompareDto, HistoryEntryDto, JsonValue, LagPointDto, LagSeriesDto, PanelChange, PanelUpdate, SnapshotDto } from './protocol.js';
-import { buildSummary, identityTranslate, type Translate } from './summaryModel.js';
+import { buildSummary } from './summaryModel.js';
+import { fillPlaceholders, type Translate } from '../text/index.js';
 
 /** What the panel needs of a poller snapshot (ClusterSnapshot fits). */
 export interface PanelSnapshotInput {
@@ -59,7 +60,7 @@ export class PanelModel {
   constructor(readonly cluster: string, options: PanelModelOptions = {}) {
     this.history = new ChangeHistory(options.historyCapacity ?? DEFAULT_PANEL_HISTORY);
     this.lag = new LagSeries({ windowMs: options.lagWindowMs ?? DEFAULT_LAG_WINDOW_MS });
-    this.tr = options.tr ?? identityTranslate;
+    this.tr = options.tr ?? fillPlaceholders;
     this.lagPrefix = `${cluster}/`;
   }
 

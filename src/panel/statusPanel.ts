@@ -23,6 +23,7 @@ import {
   type WebviewPersistedState,
 } from './protocol.js';
 import { PANEL_STRINGS } from './strings.js';
+import type { Translate } from '../text/index.js';
 
 /** What the panel needs of the poller (src/clusters/poller.ts). */
 export interface PanelPoller {
@@ -88,7 +89,7 @@ function localizedStrings(): PanelStrings {
   return out;
 }
 
-const tr = (message: string, ...args: (string | number)[]): string => vscode.l10n.t(message, ...args);
+const tr: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
 
 export class StatusPanel implements vscode.Disposable, StatusPanelProbe {
   readonly model: PanelModel;

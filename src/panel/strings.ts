@@ -76,7 +76,3 @@ export const PANEL_STRINGS = {
 
 export type PanelStringKey = keyof typeof PANEL_STRINGS;
 
-/** Fills `{0}`, `{1}`… in a label. */
-export function fill(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
-}
