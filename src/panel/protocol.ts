@@ -172,10 +172,11 @@ export interface CompareModeDto {
   title: string;
   primary: CompareSide;
   secondary: CompareSide;
-  /** Both roots present and equal, and the WALs agree. */
+  /** The secondary has every WAL the primary shipped (Merkle roots are not part of it: see compare.ts). */
   inSync: boolean;
+  /** Both roots present and equal. */
   merkleMatch: boolean;
-  /** Primary WAL minus secondary WAL (≥ 0 when behind). */
+  /** Primary WAL minus secondary WAL (> 0 when behind; < 0 when the secondary was read later). */
   walBehind?: number;
   /** Canary age the primary reports for this secondary. */
   canaryAgeMs?: number;

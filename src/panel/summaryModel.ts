@@ -46,7 +46,7 @@ function hints(tr: Translate): Record<string, string> {
     last_performance_wal: tr('Last WAL index shipped to performance secondaries'),
     last_dr_wal: tr('Last WAL index shipped to DR secondaries'),
     last_remote_wal: tr('Last WAL index received from the primary'),
-    merkle_root: tr('Root hash of the Merkle index; changes on every storage update. Equal roots on both sides = in sync'),
+    merkle_root: tr('Root hash of the Merkle index; changes on every storage update. Equal on both sides = in sync, but a paths filter or local mounts make a performance secondary’s differ'),
     known_secondaries: tr('Secondaries activated and not revoked'),
     known_primary_cluster_addrs: tr('Cluster addresses of the primary’s nodes; never empty in a working setup'),
     last_start: tr('When replication last (re)started'),
