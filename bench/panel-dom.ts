@@ -20,7 +20,7 @@ import type { PanelUpdate } from '../src/panel/protocol.js';
 import { pathKey } from '../src/panel/protocol.js';
 import { bigStatus, withHeartbeatsMoved } from '../test/fixtures/replication/bigStatus.js';
 import { buildWebview, chromiumAvailable, launchChromium, openPanel } from '../test/unit/webview-chromium.js';
-import { HostPipeline, loadPanel, settle } from '../test/unit/webview-harness.js';
+import { HostPipeline, loadPanel, rendered } from '../test/unit/webview-harness.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -172,7 +172,7 @@ async function runJsdom(): Promise<{ handler: Stats; parseStatus: Stats }> {
   const state = new HostPipeline('us-east-2', 'https://127.0.0.1:8200', { historyCapacity: 2000 });
   state.ingest(bigStatus({ secondaries }), T0);
   const page = await loadPanel(state.state());
-  await settle(10);
+  await rendered(page);
   const handler: number[] = [];
   const parseStatus: number[] = [];
   updates.forEach((u, i) => {

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { PanelUpdate } from '../../src/panel/protocol.js';
 import { bigStatus } from '../fixtures/replication/bigStatus.js';
-import { buildWebview, chromiumAvailable, launchChromium, openPanel } from './webview-chromium.js';
-import { HostPipeline, loadPanel, settle } from './webview-harness.js';
+import { CHROMIUM, buildWebview, chromiumAvailable, launchChromium, openPanel } from './webview-chromium.js';
+import { HostPipeline, loadPanel, rendered } from './webview-harness.js';
 
 const T0 = Date.parse('2024-05-01T10:00:02Z');
 const XSS = [
@@ -79,9 +79,9 @@ describe('hostile status JSON in jsdom (scripts enabled)', () => {
     const first = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
     first.ingest(hostileStatus(JSDOM_PEERS, 0), T0);
     const page = await loadPanel(first.state());
-    await settle(5);
+    await rendered(page);
     page.send({ type: 'update', update });
-    await settle(5);
+    await rendered(page);
     const w = page.window as unknown as Record<string, unknown>;
     const d = page.document;
     assert.equal(w.__pwned, undefined);
@@ -129,13 +129,16 @@ describe('hostile status JSON in jsdom (scripts enabled)', () => {
     assert.ok([...d.querySelectorAll('.vr-history-entry .vr-path')].some((p) => p.textContent?.includes(XSS[3])));
     assert.equal(w.__pwned, undefined);
     assert.deepEqual(page.errors, []);
+    await rendered(page);
     page.close();
   });
 });
 
-describe('hostile status JSON in headless Chromium under the production CSP', { skip: chromiumAvailable() ? false : 'no /usr/bin/chromium' }, () => {
+describe('hostile status JSON in headless Chromium under the production CSP', () => {
   let browser: Browser;
   before(async () => {
+    // Never skipped: without a browser this test would pass while proving nothing.
+    assert.ok(chromiumAvailable(), `headless Chromium is missing: ${CHROMIUM} does not exist. Install it with \`npm run install:test-vscode\` (it installs the chromium apt package); this test needs it.`);
     buildWebview();
     browser = await launchChromium();
   });
@@ -156,7 +159,12 @@ describe('hostile status JSON in headless Chromium under the production CSP', { 
       void document.body.offsetHeight;
       return performance.now() - t;
     }, JSON.stringify({ type: 'update', update }));
-    await page.waitForTimeout(300);
+    // Applied (its report is posted), and every Lit element has rendered.
+    await page.waitForFunction(() => {
+      const posted = (window as unknown as { __posted: { type: string; seq?: number }[] }).__posted;
+      const lit = [...document.querySelectorAll('*')] as unknown as { isUpdatePending?: boolean }[];
+      return posted.some((m) => m.type === 'applied' && m.seq === 2) && lit.every((e) => e.isUpdatePending !== true);
+    });
     const result = await page.evaluate(() => {
       const d = document;
       const perf = d.querySelector('.vr-mode[data-type="performance"]')!;
