@@ -11,6 +11,7 @@ import { ClusterExplorer } from './explorer/explorer.js';
 import { Log } from './log.js';
 import { registerPolicies } from './policies/register.js';
 import { StatusPanelManager } from './panel/statusPanel.js';
+import { PanelProbes } from './panel/probe.js';
 import { registerShowStatus } from './commands/showStatus.js';
 
 export type { VaultReplicationApi } from './api.js';
@@ -23,8 +24,10 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   context.subscriptions.push(log, registry, poller, explorer, onRefreshIntervalChange((ms) => poller.setIntervalMs(ms)));
   const policies = registerPolicies({ context, registry, poller, log, refreshTree: () => explorer.refreshView() });
   const panels = new StatusPanelManager({ extensionUri: context.extensionUri, poller, registry, log });
-  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer, policies, panels };
-  context.subscriptions.push(panels, registerShowStatus({ registry, panels }), { dispose: policies.propagation.onDidUpdate((u) => panels.recordPropagation(u)).dispose });
+  // The panels' test probes (probe.ts); the lead gates them on ExtensionMode.Test.
+  const panelProbes = new PanelProbes(panels);
+  const api: VaultReplicationApi = { version: String(context.extension.packageJSON.version), registry, poller, log, explorer, policies, panels: panelProbes };
+  context.subscriptions.push(panels, panelProbes, registerShowStatus({ registry, panels }), { dispose: policies.propagation.onDidUpdate((u) => panels.recordPropagation(u)).dispose });
   registerCommands(context, api);
   void registry.restore(); // SecretStorage only, no network
   return api;

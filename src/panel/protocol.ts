@@ -7,6 +7,9 @@
 
 export const STATUS_VIEW_TYPE = 'vaultReplication.status';
 
+/** Levels of JSON nesting the panel takes (the Vault client refuses replies nested deeper). */
+export const MAX_JSON_DEPTH = 64;
+
 /** What `JSON.parse` can return. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

@@ -1,16 +1,17 @@
 // Hostile status JSON: keys and values that are markup or script (`<img src=x onerror=…>`,
-// `</script>`, `<svg onload>`, `javascript:` URLs), a megabyte-long string, nesting 300 deep and
-// 5,000 secondaries, through the real host pipeline into the real webview bundle — in jsdom with
-// scripts enabled, and in headless Chromium under the production CSP. Nothing may execute, every
-// string must come out as the same text, and the panel must stay usable (bounded DOM, later
-// updates still applied). Times are printed, never asserted.
+// `</script>`, `<svg onload>`, `javascript:` URLs), a megabyte-long string, nesting as deep as the
+// panel shows (64 levels) and far deeper (5,000), and 5,000 secondaries, through the real host
+// pipeline into the real webview bundle — in jsdom with scripts enabled, and in headless Chromium
+// under the production CSP. Nothing may execute, every string must come out as the same text, and
+// the panel must stay usable (bounded DOM, later updates still applied, no throw at any depth).
+// Times are printed, never asserted.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { PanelUpdate } from '../../src/panel/protocol.js';
+import { MAX_JSON_DEPTH, type PanelUpdate } from '../../src/panel/protocol.js';
 import { bigStatus } from '../fixtures/replication/bigStatus.js';
 import { CHROMIUM, buildWebview, chromiumAvailable, launchChromium, openPanel } from './webview-chromium.js';
-import { HostPipeline, loadPanel, rendered } from './webview-harness.js';
+import { HostPipeline, loadPanel, rendered, type PanelPage } from './webview-harness.js';
 
 const T0 = Date.parse('2024-05-01T10:00:02Z');
 const XSS = [
@@ -23,7 +24,10 @@ const XSS = [
   '<style>*{display:none}</style>',
 ];
 const LONG = 'A'.repeat(1_000_000);
-const DEPTH = 300;
+/** `performance.deep` nested as deep as the panel takes: with `data` and `performance`, 64 levels. */
+const DEPTH = MAX_JSON_DEPTH - 3;
+/** Far deeper than anything the panel takes or recursion survives. */
+const HUGE = 5000;
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +35,27 @@ function nest(depth: number): Obj {
   let v: Obj = { [XSS[0]]: XSS[1] };
   for (let i = depth - 1; i >= 0; i--) v = { [`${XSS[i % XSS.length]}#${i}`]: v };
   return v;
+}
+
+/** Levels a test opens at most: a few more than the tree may show. */
+const OPEN_LIMIT = MAX_JSON_DEPTH + 8;
+
+/** Opens `branch` and its first nested branch, down as far as there are branches (at most OPEN_LIMIT): how many were opened. */
+function openChain(page: PanelPage, branch: HTMLDetailsElement): { opened: number; last: HTMLDetailsElement } {
+  let opened = 0;
+  while (opened < OPEN_LIMIT) {
+    branch.open = true;
+    branch.dispatchEvent(new page.window.Event('toggle'));
+    opened++;
+    const next = branch.querySelector<HTMLDetailsElement>(':scope > .vr-children > details');
+    if (!next) return { opened, last: branch };
+    branch = next;
+  }
+  return { opened, last: branch };
+}
+
+function deepBranch(page: PanelPage): HTMLDetailsElement {
+  return [...page.document.querySelectorAll<HTMLDetailsElement>('.vr-tree details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'deep')!;
 }
 
 /** A perf primary whose every string is hostile, with `secondaries` peers. `poll` changes some. */
@@ -112,16 +137,10 @@ describe('hostile status JSON in jsdom (scripts enabled)', () => {
     assert.equal(longLeaf.querySelector('.vr-show-full')?.textContent, 'Show all 1000002 characters');
     assert.ok([...tree.querySelectorAll('.vr-key')].some((k) => k.textContent === XSS[2]));
     assert.ok([...tree.querySelectorAll('.vr-key')].some((k) => k.textContent === '__proto__'));
-    // Open the 300-deep chain all the way down.
-    let branch = [...tree.querySelectorAll<HTMLDetailsElement>('details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'deep')!;
-    for (let i = 0; i <= DEPTH; i++) {
-      branch.open = true;
-      branch.dispatchEvent(new page.window.Event('toggle'));
-      const next = branch.querySelector<HTMLDetailsElement>(':scope > .vr-children > details');
-      if (!next) break;
-      branch = next;
-    }
-    const bottom = branch.querySelector(':scope > .vr-children > .vr-leaf');
+    // Open the chain as deep as the panel takes all the way down: every level is shown.
+    const { opened, last } = openChain(page, deepBranch(page));
+    assert.equal(opened, DEPTH + 1);
+    const bottom = last.querySelector(':scope > .vr-children > .vr-leaf');
     assert.equal(bottom?.querySelector('.vr-key')?.textContent, XSS[0]);
     assert.equal(bottom?.querySelector('.vr-val')?.textContent, JSON.stringify(XSS[1]));
     // History: hostile paths and values as text.
@@ -130,6 +149,24 @@ describe('hostile status JSON in jsdom (scripts enabled)', () => {
     assert.equal(w.__pwned, undefined);
     assert.deepEqual(page.errors, []);
     await rendered(page);
+    page.close();
+  });
+});
+
+describe('a reply nested 5,000 deep', () => {
+  it('the host keeps the last status and says why; no throw at any poll', async () => {
+    const host = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+    host.ingest(bigStatus({ secondaries: 3 }), T0);
+    const page = await loadPanel(host.state());
+    const deep = bigStatus({ secondaries: 3, poll: 1 }) as { data: { performance: Obj } };
+    deep.data.performance.deep = nest(HUGE);
+    for (let i = 1; i <= 3; i++) page.send({ type: 'update', update: host.ingest(deep, T0 + i * 5000) });
+    await rendered(page);
+    const banner = page.document.querySelector<HTMLElement>('.vr-banner-error')!;
+    assert.equal(banner.hidden, false);
+    assert.equal(banner.textContent, `Last poll failed: The replication status of ${XSS[1]} is nested deeper than 64 levels: the panel keeps showing the last status it could read.`);
+    assert.equal(deepBranch(page), undefined, 'the last status that could be read is shown');
+    assert.deepEqual(page.errors, []);
     page.close();
   });
 });
