@@ -160,13 +160,6 @@ export class SummaryView {
     element.append(this.kindEl, this.notesEl, this.modesEl);
   }
 
-  /** Number of peer rows in the DOM (tests, bench). */
-  rowCount(): number {
-    let n = 0;
-    for (const m of this.modes.values()) n += m.rows.size;
-    return n;
-  }
-
   render(summary: ClusterSummary | undefined, changes: ChangeIndex | undefined): void {
     if (!summary) {
       this.kindEl.textContent = t('noStatus');

@@ -39,6 +39,7 @@ export const PANEL_STRINGS = {
   showMore: 'Show {0} more ({1} not shown)',
   showFull: 'Show all {0} characters',
   emptyJson: 'Nothing read yet.',
+  tooDeep: '(nested deeper than {0} levels: not shown)',
   historyFilter: 'Filter',
   historyFilterPlaceholder: 'path or value',
   historyKindAll: 'All changes',
