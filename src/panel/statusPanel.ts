@@ -121,7 +121,8 @@ export class StatusPanelManager implements vscode.Disposable {
   readonly onDidOpen: Event<StatusPanel> = this.openEmitter.event;
   /** Shared by the panels: a cluster's unreadable status is logged once, however often its panel reopens. */
   private readonly warnOnce: (cluster: string, message: string) => void;
-  private readonly strings = localizedStrings();
+  /** Localized once, when the first panel opens (not at activation). */
+  private strings: PanelStrings | undefined;
 
   constructor(private readonly deps: StatusPanelDeps) {
     this.warnOnce = warnOncePerCluster(deps.log);
@@ -168,6 +169,7 @@ export class StatusPanelManager implements vscode.Disposable {
   private adopt(cluster: string, panel: vscode.WebviewPanel, restored?: WebviewPersistedState): StatusPanel {
     panel.title = vscode.l10n.t('Replication: {0}', cluster);
     const { poller, registry, log } = this.deps;
+    this.strings ??= localizedStrings();
     const deps: PanelControllerDeps = { poller, registry, log, tr, strings: this.strings, setInterval: (ms) => this.setInterval(ms), warnOnce: this.warnOnce };
     const p = new StatusPanel(
       cluster,
