@@ -20,7 +20,7 @@ import type { PanelUpdate } from '../src/panel/protocol.js';
 import { pathKey } from '../src/panel/protocol.js';
 import { bigStatus, withHeartbeatsMoved } from '../test/fixtures/replication/bigStatus.js';
 import { buildWebview, chromiumAvailable, launchChromium, openPanel } from '../test/unit/webview-chromium.js';
-import { HostPipeline, loadPanel, settle } from '../test/unit/webview-harness.js';
+import { HostPipeline, loadPanel, rendered } from '../test/unit/webview-harness.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,7 +69,6 @@ function makeUpdates(count: number): { host: HostPipeline; baselineDoc: Record<s
 
 async function expandTreeInPage(page: Page): Promise<number> {
   return page.evaluate((key) => {
-    const app = (window as unknown as { vaultReplicationPanel: { internals: { tree: { renderedCount: number } } } }).vaultReplicationPanel;
     const branch = [...document.querySelectorAll<HTMLDetailsElement>('.vr-tree details')].find((d) => d.querySelector('summary .vr-key')?.textContent === 'secondaries');
     if (!branch) throw new Error(`no secondaries branch (${key})`);
     // Show the Raw JSON tab, so the tree is laid out too.
@@ -81,7 +80,8 @@ async function expandTreeInPage(page: Page): Promise<number> {
       d.open = true;
       d.dispatchEvent(new Event('toggle'));
     }
-    return app.internals.tree.renderedCount;
+    // Every node of the tree is a branch (details) or a leaf row (the page exposes no internals).
+    return document.querySelectorAll('.vr-tree details, .vr-tree .vr-leaf').length;
   }, pathKey(['performance', 'secondaries']));
 }
 
@@ -113,7 +113,7 @@ const IN_PAGE_LOOP = `async ({ messages, warmup, statusText }) => {
       parseStatus.push(s1 - s0);
     }
   }
-  return { handler, withLayout, parseStatus, parseMessage, marks: window.vaultReplicationPanel.internals.highlighter.size, isolated: self.crossOriginIsolated };
+  return { handler, withLayout, parseStatus, parseMessage, marks: document.querySelectorAll('.vr-hl').length, isolated: self.crossOriginIsolated };
 }`;
 
 interface ChromiumResult {
@@ -172,7 +172,7 @@ async function runJsdom(): Promise<{ handler: Stats; parseStatus: Stats }> {
   const state = new HostPipeline('us-east-2', 'https://127.0.0.1:8200', { historyCapacity: 2000 });
   state.ingest(bigStatus({ secondaries }), T0);
   const page = await loadPanel(state.state());
-  await settle(10);
+  await rendered(page);
   const handler: number[] = [];
   const parseStatus: number[] = [];
   updates.forEach((u, i) => {

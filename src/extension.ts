@@ -15,6 +15,8 @@ import { ClusterExplorer } from './explorer/explorer.js';
 import { DrOperationTokens } from './flows/drTokens.js';
 import type { FlowEnv } from './flows/env.js';
 import { Log } from './log.js';
+import { PanelProbes } from './panel/probe.js';
+import type { HostMessage } from './panel/protocol.js';
 import { StatusPanelManager } from './panel/statusPanel.js';
 import { createPolicyServices } from './policies/services.js';
 import { POLICY_SCHEME } from './policies/uri.js';
@@ -60,7 +62,13 @@ export function activate(context: vscode.ExtensionContext): VaultReplicationApi 
   void registry.restore(); // SecretStorage only, no network
   const version = String(context.extension.packageJSON.version);
   if (!testMode) return { version };
-  return { version, testing: { registry, secrets, poller, log, explorer, policies, panels, verify, flows, ui: ui as RecordingUi, logLines } };
+  const probes = new PanelProbes(panels);
+  const postedToWebviews: HostMessage[] = [];
+  context.subscriptions.push(probes, panels.onDidOpen((p) => context.subscriptions.push(p.controller.onDidPost((m) => postedToWebviews.push(m)))));
+  return {
+    version,
+    testing: { registry, secrets, poller, log, explorer, policies, panels: probes, postedToWebviews, verify, flows, ui: ui as RecordingUi, logLines },
+  };
 }
 
 export function deactivate(): void {}

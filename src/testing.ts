@@ -11,7 +11,8 @@ import type { InputOptions, PickOptions, ProgressReport, Severity, Ui } from './
 import type { ClusterExplorer } from './explorer/explorer.js';
 import type { FlowEnv } from './flows/env.js';
 import type { Log, LogSink } from './log.js';
-import type { StatusPanelManager } from './panel/statusPanel.js';
+import type { HostMessage } from './panel/protocol.js';
+import type { StatusPanelsApi } from './panel/probe.js';
 import type { PolicyServices } from './policies/services.js';
 import { labelText, notificationText } from './text/index.js';
 import type { VerifyServices } from './verify/services.js';
@@ -162,7 +163,10 @@ export interface TestingApi {
   readonly log: Log;
   readonly explorer: ClusterExplorer;
   readonly policies: PolicyServices;
-  readonly panels: StatusPanelManager;
+  /** The status panels as tests read them (what each posted, applied, its state): panel/probe.ts. */
+  readonly panels: StatusPanelsApi;
+  /** Every message any status panel posted to its webview (the secret scan reads them). */
+  readonly postedToWebviews: readonly HostMessage[];
   readonly verify: VerifyServices;
   readonly flows: FlowEnv;
   readonly ui: RecordingUi;

@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { HostMessage, PanelControls, PanelState, PanelUpdate, SnapshotDto, WebviewMessage, WebviewPersistedState } from '../src/panel/protocol';
+import { MAX_JSON_DEPTH } from '../src/panel/protocol';
 import { ChangeIndex } from './changeIndex';
 import { CompareView } from './compareView';
 import { el } from './dom';
@@ -94,7 +95,7 @@ export class PanelApp {
     const lagEl = el('div');
     const compareEl = el('div');
     this.summary = new SummaryView(summaryEl, this.hl);
-    this.tree = new JsonTree(rawEl, this.hl, { showMore: t('showMore'), showFull: t('showFull'), empty: t('emptyJson') }, { opened: persisted?.opened, closed: persisted?.closed }, () => this.persist());
+    this.tree = new JsonTree(rawEl, this.hl, { showMore: t('showMore'), showFull: t('showFull'), empty: t('emptyJson'), tooDeep: t('tooDeep', MAX_JSON_DEPTH) }, { opened: persisted?.opened, closed: persisted?.closed }, () => this.persist());
     this.history = new HistoryView(historyEl, initial.historyLimit, this.historyFilter, () => this.host.post({ type: 'exportHistory' }), (text) => {
       this.historyFilter = text;
       this.persist();
@@ -125,11 +126,6 @@ export class PanelApp {
   /** The seq of the snapshot on screen (sent with `ready`). */
   get shownSeq(): number {
     return this.seq;
-  }
-
-  /** For tests and the bench. */
-  get internals(): { tree: JsonTree; summary: SummaryView; history: HistoryView; lag: LagView; highlighter: Highlighter } {
-    return { tree: this.tree, summary: this.summary, history: this.history, lag: this.lag, highlighter: this.hl };
   }
 
   handle(msg: HostMessage): void {

@@ -22,7 +22,8 @@ export class ChangeIndex {
       const p = c.path;
       const keys = prefixKeys(p);
       this.keys[i] = keys;
-      this.exact.set(p.length === 0 ? '[]' : keys[p.length - 1], c);
+      // A path deeper than the panel shows has only its shown prefixes' keys (protocol.ts prefixKeys).
+      if (keys.length === p.length) this.exact.set(p.length === 0 ? '[]' : keys[p.length - 1], c);
       if (p.length >= 2) {
         const k2 = keys[1];
         if (p.length === 2 || !this.field.has(k2)) this.field.set(k2, c);

@@ -1,8 +1,9 @@
-// Compare: this cluster and another side by side per replication type: "in sync" when the merkle
-// roots match and the WALs agree, otherwise how far behind. The host computes the verdict.
+// Compare: this cluster and another side by side per replication type: "in sync" when the
+// secondary has every WAL the primary shipped, otherwise how far behind. The host computes the verdict.
 import type { CompareDto, CompareModeDto, CompareSide } from '../src/panel/protocol';
 import { clear, el } from './dom';
-import { clip, formatCount, formatDuration } from './format';
+import { formatDuration } from '../src/text';
+import { clip, formatCount } from './format';
 import { t } from './i18n';
 
 export class CompareView {

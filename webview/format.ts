@@ -26,18 +26,6 @@ export function clip(text: string, max: number): string {
 /** Path as text, the same as the history export: `performance.secondaries[id=us-east].last_heartbeat`. */
 export { formatPath } from '../src/replication/diff';
 
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  const neg = ms < 0;
-  const a = Math.abs(ms);
-  let s: string;
-  if (a < 1000) s = `${Math.round(a)} ms`;
-  else if (a < 60_000) s = `${(a / 1000).toFixed(a < 10_000 ? 1 : 0)} s`;
-  else if (a < 3_600_000) s = `${Math.floor(a / 60_000)} min ${Math.round((a % 60_000) / 1000)} s`;
-  else s = `${Math.floor(a / 3_600_000)} h ${Math.round((a % 3_600_000) / 60_000)} min`;
-  return neg ? `-${s}` : s;
-}
-
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }

@@ -55,15 +55,6 @@ export class HistoryView {
     element.append(el('div', { class: 'vr-toolbar' }, el('label', { text: t('historyFilter'), attrs: { for: 'vr-history-filter' } }), this.textInput, kind, exportBtn), this.status, this.list);
   }
 
-  get count(): number {
-    return this.entries.length;
-  }
-
-  /** Entries currently in the DOM (tests). */
-  get displayed(): number {
-    return this.items.size;
-  }
-
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (visible && this.dirty) this.rebuild();

@@ -1,6 +1,7 @@
 // Labels: the host's localized strings, falling back to the English defaults.
 import type { PanelStrings } from '../src/panel/protocol';
-import { PANEL_STRINGS, fill, type PanelStringKey } from '../src/panel/strings';
+import { PANEL_STRINGS, type PanelStringKey } from '../src/panel/strings';
+import { fillPlaceholders } from '../src/text';
 
 let strings: PanelStrings = {};
 
@@ -10,5 +11,5 @@ export function setStrings(s: PanelStrings): void {
 
 export function t(key: PanelStringKey, ...args: (string | number)[]): string {
   const template = typeof strings[key] === 'string' ? strings[key] : PANEL_STRINGS[key];
-  return fill(template, ...args);
+  return fillPlaceholders(template, ...args);
 }

@@ -1,8 +1,10 @@
 // The raw JSON of sys/replication/status as a collapsible tree (<details>/<summary>, so keyboard
 // and screen readers get native disclosure semantics). Nodes are keyed by path; an update touches
 // only the nodes its changes name. Children are rendered lazily on first expansion and paged.
+// Containers deeper than MAX_JSON_DEPTH levels are a marker, never a branch: a hostile reply nested
+// thousands deep cannot overflow the renderer's recursion or the browser's layout.
 import type { JsonValue, PanelChange, PathSegment } from '../src/panel/protocol';
-import { childEntries, pathKey, prefixKeys, valueAt } from '../src/panel/protocol';
+import { MAX_JSON_DEPTH, childEntries, pathKey, prefixKeys, valueAt } from '../src/panel/protocol';
 import { el } from './dom';
 import { MAX_VALUE_CHARS, clip, formatJsonValue, truncate } from './format';
 import type { Highlighter } from './highlight';
@@ -37,6 +39,8 @@ export interface TreeLabels {
   showMore: string;
   showFull: string;
   empty: string;
+  /** Beside a container too deep to show (MAX_JSON_DEPTH). */
+  tooDeep: string;
 }
 
 function kindOf(v: JsonValue | undefined): TreeNode['kind'] {
@@ -83,11 +87,6 @@ export class JsonTree {
     return { opened: [...this.opened], closed: [...this.closed] };
   }
 
-  /** Number of rendered nodes (tests, bench). */
-  get renderedCount(): number {
-    return this.nodes.size;
-  }
-
   /** Full render: first paint and after a full state message. */
   setData(data: JsonValue | undefined): void {
     this.data = data;
@@ -131,6 +130,11 @@ export class JsonTree {
   }
 
   private applyOne(c: PanelChange, keys: readonly string[], touchedParents: Set<TreeNode>): void {
+    if (keys.length < c.path.length) {
+      // Deeper than the tree shows (prefixKeys stopped): mark the deepest node that is shown.
+      this.markNearest(keys);
+      return;
+    }
     const n = c.path.length;
     const key = keys[n - 1];
     const existing = this.nodes.get(key);
@@ -306,6 +310,11 @@ export class JsonTree {
       return node;
     }
     valueEl.textContent = formatJsonValue(value);
+    // Depth 0 is the root container: a container at depth d is nesting level d + 1.
+    if (depth >= MAX_JSON_DEPTH) {
+      const row = el('div', { class: 'vr-leaf vr-too-deep' }, keyEl, colon, valueEl, el('span', { class: 'vr-muted', text: ` ${this.labels.tooDeep}` }));
+      return { key, path, depth, kind, root: row, row, valueEl, rendered: false, shown: 0 };
+    }
     const summary = el('summary', {}, keyEl, colon, valueEl);
     const childrenEl = el('div', { class: 'vr-children', attrs: { role: 'group' } });
     const details = el('details', { class: 'vr-branch' }, summary, childrenEl);

@@ -48,11 +48,6 @@ export class LagView {
     element.append(el('div', { class: 'vr-toolbar' }, el('label', { text: t('lagMetric'), attrs: { for: 'vr-lag-metric' } }), select, el('span', { class: 'vr-muted', text: t('lagWindow', Math.round(windowMs / 60_000)) })), this.note, this.grid);
   }
 
-  /** Number of charts in the DOM (tests). */
-  get chartCount(): number {
-    return this.charts.size;
-  }
-
   reset(lag: LagSeriesDto, now: number, windowMs: number): void {
     this.windowMs = windowMs;
     this.series.clear();

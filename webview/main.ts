@@ -31,8 +31,6 @@ function start(): void {
     const msg = e.data as HostMessage | undefined;
     if (msg && typeof msg === 'object' && HOST_TYPES.has(msg.type)) app.handle(msg);
   });
-  // Tests and the benchmark reach the app through this handle (never used by the host).
-  (window as unknown as { vaultReplicationPanel?: PanelApp }).vaultReplicationPanel = app;
   vscode.setState({ ...(isPersistedState(saved) ? saved : (initial.restored ?? {})), cluster: initial.cluster });
   vscode.postMessage({ type: 'ready', seq: app.shownSeq });
 }

@@ -6,7 +6,8 @@ import type { ClusterSummary, ModeSummary, NoteDto, PeerRow, ProgressDto, StateB
 import { pathKey } from '../src/panel/protocol';
 import type { ChangeIndex } from './changeIndex';
 import { clear, el } from './dom';
-import { clip, formatDuration } from './format';
+import { formatDuration } from '../src/text';
+import { clip } from './format';
 
 /** Longest text in a table cell, a field or a badge (values can be megabytes; the raw tree has them whole). */
 const CELL_CHARS = 300;
@@ -157,13 +158,6 @@ export class SummaryView {
     this.notesEl = el('ul', { class: 'vr-notes', attrs: { 'aria-label': 'notes' } });
     this.modesEl = el('div', { class: 'vr-modes' });
     element.append(this.kindEl, this.notesEl, this.modesEl);
-  }
-
-  /** Number of peer rows in the DOM (tests, bench). */
-  rowCount(): number {
-    let n = 0;
-    for (const m of this.modes.values()) n += m.rows.size;
-    return n;
   }
 
   render(summary: ClusterSummary | undefined, changes: ChangeIndex | undefined): void {

@@ -1,9 +1,11 @@
 // Compares two clusters' latest views side by side: for each replication type in which one is the
-// other's primary (same replication set), "in sync" when the merkle roots match and the
-// secondary's last_remote_wal equals the WAL the primary shipped; otherwise how far behind. Pure.
+// other's primary (same replication set), "in sync" when the secondary has every WAL the primary
+// shipped (`last_remote_wal >= last_performance_wal`, or `last_dr_wal` for DR), as Vault's own test
+// helpers decide it; otherwise how far behind. Merkle roots only confirm: a performance secondary
+// with a paths filter or local mounts has a different tree, so differing roots there say nothing. Pure.
 import type { ClusterView, ModeView, ReplicationType } from '../replication/views.js';
 import type { CompareDto, CompareModeDto, CompareSide } from './protocol.js';
-import { identityTranslate, type Translate } from './summaryModel.js';
+import { fillPlaceholders, type Translate } from '../text/index.js';
 
 const TITLES: Record<ReplicationType, string> = { performance: 'Performance replication', dr: 'Disaster recovery (DR) replication' };
 
@@ -30,20 +32,19 @@ function compareMode(type: ReplicationType, primary: ClusterView, secondary: Clu
   const ss = side(secondary.name, s, 'secondary', type);
   const merkleMatch = ps.merkleRoot !== undefined && ps.merkleRoot === ss.merkleRoot;
   const walBehind = ps.wal !== undefined && ss.wal !== undefined ? ps.wal - ss.wal : undefined;
-  const inSync = merkleMatch && walBehind === 0;
+  // A secondary read a moment after the primary may already have more than the primary reported.
+  const inSync = walBehind !== undefined && walBehind <= 0;
   const entry = p.secondaries.find((x) => x.peer?.name === secondary.name || (s.secondaryId !== undefined && x.nodeId === s.secondaryId));
-  let verdict: string;
-  if (inSync) verdict = tr('In sync: merkle roots match and {0} has every WAL {1} shipped', secondary.name, primary.name);
-  else {
-    const parts: string[] = [];
-    if (walBehind === undefined) parts.push(tr('WAL positions unknown'));
-    else if (walBehind > 0) parts.push(tr('{0} is {1} WAL entries behind {2}', secondary.name, walBehind, primary.name));
-    else if (walBehind < 0) parts.push(tr('{0} reports {1} WAL entries more than {2} shipped (polled at different moments)', secondary.name, -walBehind, primary.name));
-    else parts.push(tr('WALs agree'));
-    if (ps.merkleRoot === undefined || ss.merkleRoot === undefined) parts.push(tr('a merkle root is missing'));
-    else if (!merkleMatch) parts.push(tr('merkle roots differ'));
-    verdict = parts.join('; ');
+  const parts: string[] = [];
+  if (walBehind === undefined) parts.push(tr('WAL positions unknown'));
+  else if (inSync) parts.push(tr('In sync: {0} has every WAL {1} shipped', secondary.name, primary.name));
+  else parts.push(tr('{0} is {1} WAL entries behind {2}', secondary.name, walBehind, primary.name));
+  if (merkleMatch) parts.push(tr('the Merkle roots match'));
+  else if (inSync && ps.merkleRoot !== undefined && ss.merkleRoot !== undefined) {
+    // Same WALs, different trees: not a sign of drift.
+    parts.push(type === 'performance' ? tr('the Merkle roots are not comparable (a paths filter or local mounts make them differ)') : tr('the Merkle roots differ (a write between the two reads changes them)'));
   }
+  const verdict = parts.join('; ');
   const out: CompareModeDto = { type, title: tr(TITLES[type]), primary: ps, secondary: ss, inSync, merkleMatch, verdict };
   if (walBehind !== undefined) out.walBehind = walBehind;
   if (entry?.canaryAgeMs !== undefined) out.canaryAgeMs = entry.canaryAgeMs;
@@ -58,7 +59,7 @@ function pairs(type: ReplicationType, a: ClusterView, b: ClusterView): boolean {
 }
 
 /** Compares `left` (the panel's cluster) with `right`, whichever of them is the primary. */
-export function compareClusters(left: ClusterView, right: ClusterView, fetchedAt: number, tr: Translate = identityTranslate): CompareDto {
+export function compareClusters(left: ClusterView, right: ClusterView, fetchedAt: number, tr: Translate = fillPlaceholders): CompareDto {
   const modes: CompareModeDto[] = [];
   for (const type of ['performance', 'dr'] as const) {
     if (pairs(type, left, right)) modes.push(compareMode(type, left, right, tr));

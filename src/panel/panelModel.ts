@@ -7,8 +7,9 @@ import { ChangeHistory, type HistoryEntry } from '../replication/history.js';
 import { LagSeries, type LagSample } from '../replication/lagSeries.js';
 import type { ReplicationStatus } from '../vault/model.js';
 import { compareClusters } from './compare.js';
-import type { CompareDto, HistoryEntryDto, JsonValue, LagPointDto, LagSeriesDto, PanelChange, PanelUpdate, SnapshotDto } from './protocol.js';
-import { buildSummary, identityTranslate, type Translate } from './summaryModel.js';
+import { MAX_JSON_DEPTH, type CompareDto, type HistoryEntryDto, type JsonValue, type LagPointDto, type LagSeriesDto, type PanelChange, type PanelUpdate, type SnapshotDto } from './protocol.js';
+import { buildSummary } from './summaryModel.js';
+import { fillPlaceholders, type Translate } from '../text/index.js';
 
 /** What the panel needs of a poller snapshot (ClusterSnapshot fits). */
 export interface PanelSnapshotInput {
@@ -46,6 +47,28 @@ function toLagPoint(s: LagSample): LagPointDto {
   return p;
 }
 
+/**
+ * True when containers in `value` nest more than `max` levels (the outermost container is level 1).
+ * Iterative: the value may be too deep for any recursion (JSON.stringify included).
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const values: unknown[] = [value];
+  const levels: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop();
+    const level = levels.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (level > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        levels.push(level + 1);
+      }
+    }
+  }
+  return false;
+}
+
 export class PanelModel {
   private seq = 0;
   private raw: JsonValue | undefined;
@@ -55,12 +78,18 @@ export class PanelModel {
   readonly lag: LagSeries;
   private readonly tr: Translate;
   private readonly lagPrefix: string;
+  private rejection: string | undefined;
 
   constructor(readonly cluster: string, options: PanelModelOptions = {}) {
     this.history = new ChangeHistory(options.historyCapacity ?? DEFAULT_PANEL_HISTORY);
     this.lag = new LagSeries({ windowMs: options.lagWindowMs ?? DEFAULT_LAG_WINDOW_MS });
-    this.tr = options.tr ?? identityTranslate;
+    this.tr = options.tr ?? fillPlaceholders;
     this.lagPrefix = `${cluster}/`;
+  }
+
+  /** Why the last poll's status was not taken (nested too deep), else undefined. */
+  get rejected(): string | undefined {
+    return this.rejection;
   }
 
   get lagWindowMs(): number {
@@ -84,12 +113,22 @@ export class PanelModel {
   /**
    * Takes one poll: diffs its raw status against the one on screen, records the changes and the
    * lag samples, and returns the update to post. A failed poll keeps the last status on screen
-   * (it is not a change of the server's state) and carries the error.
+   * (it is not a change of the server's state) and carries the error. A status nested deeper than
+   * MAX_JSON_DEPTH levels is not taken either (nothing downstream could diff, post or show it):
+   * the last one stays on screen, with an error that says why, and `rejected` says it too.
    */
   ingest(snap: PanelSnapshotInput): PanelUpdate {
+    this.rejection = snap.status && nestedDeeperThan(snap.status.raw, MAX_JSON_DEPTH) ? this.tr('The replication status of {0} is nested deeper than {1} levels: the panel keeps showing the last status it could read.', this.cluster, MAX_JSON_DEPTH) : undefined;
+    if (this.rejection) return this.keepShown(snap, this.rejection);
     const nextRaw = snap.status ? (snap.status.raw as JsonValue) : this.raw;
     // The first document is the baseline, not a change.
-    const changes = this.raw !== undefined && nextRaw !== undefined ? diffJson(this.raw, nextRaw) : [];
+    const changes = snap.status && this.raw !== undefined && nextRaw !== undefined ? diffJson(this.raw, nextRaw) : [];
+    let summary = buildSummary(snap.view, nextRaw, this.tr);
+    if (!snap.status && this.current) {
+      // Nothing new was read: keep the last modes on screen, with the new health and notes.
+      summary = { ...summary, modes: this.current.summary.modes, kind: this.current.summary.kind };
+    }
+    // What could throw ran above; from here on the model changes (a throw leaves it as it was).
     const added = changes.length > 0 ? this.history.add(this.cluster, snap.fetchedAt, changes) : [];
     this.raw = nextRaw;
     // Compare with the last view that was read, not with a failed poll's.
@@ -100,16 +139,21 @@ export class PanelModel {
       if (s) lagPoints[this.lagId(key)] = toLagPoint(s);
     }
     this.seq++;
-    let summary = buildSummary(snap.view, nextRaw, this.tr);
-    if (!snap.status && this.current) {
-      // Nothing new was read: keep the last modes on screen, with the new health and notes.
-      summary = { ...summary, modes: this.current.summary.modes, kind: this.current.summary.kind };
-    }
     const dto: SnapshotDto = { seq: this.seq, fetchedAt: snap.fetchedAt, summary, changes: changes.map(toPanelChange) };
     if (nextRaw !== undefined) dto.raw = nextRaw;
     if (snap.error) dto.error = snap.error.message;
     this.current = dto;
     return { snapshot: dto, history: added.map(toHistoryDto), lag: lagPoints };
+  }
+
+  /** A poll whose status is not taken: what is on screen stays (no change, no lag sample), with `error`. */
+  private keepShown(snap: PanelSnapshotInput, error: string): PanelUpdate {
+    this.seq++;
+    const summary = this.current?.summary ?? buildSummary(snap.view, undefined, this.tr);
+    const dto: SnapshotDto = { seq: this.seq, fetchedAt: snap.fetchedAt, summary, changes: [], error };
+    if (this.raw !== undefined) dto.raw = this.raw;
+    this.current = dto;
+    return { snapshot: dto, history: [], lag: {} };
   }
 
   /**

@@ -7,6 +7,12 @@
 
 export const STATUS_VIEW_TYPE = 'vaultReplication.status';
 
+/**
+ * Levels of JSON nesting the panel shows (the Vault client refuses replies nested deeper). The host
+ * does not take a status nested deeper; the webview's tree shows containers below this as a marker.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** What `JSON.parse` can return. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -172,10 +178,11 @@ export interface CompareModeDto {
   title: string;
   primary: CompareSide;
   secondary: CompareSide;
-  /** Both roots present and equal, and the WALs agree. */
+  /** The secondary has every WAL the primary shipped (Merkle roots are not part of it: see compare.ts). */
   inSync: boolean;
+  /** Both roots present and equal. */
   merkleMatch: boolean;
-  /** Primary WAL minus secondary WAL (≥ 0 when behind). */
+  /** Primary WAL minus secondary WAL (> 0 when behind; < 0 when the secondary was read later). */
   walBehind?: number;
   /** Canary age the primary reports for this secondary. */
   canaryAgeMs?: number;
@@ -372,11 +379,14 @@ export function valueAt(root: JsonValue | undefined, path: readonly PathSegment[
 /**
  * Keys of every prefix of `path`: `out[i] === pathKey(path.slice(0, i + 1))`, with one
  * JSON.stringify per segment instead of one per prefix (hot: once per change per update).
+ * At most MAX_JSON_DEPTH + 1 keys: nothing deeper is shown, and a path thousands of segments long
+ * would cost a quadratic amount of text.
  */
 export function prefixKeys(path: readonly PathSegment[]): string[] {
-  const out: string[] = new Array(path.length);
+  const n = Math.min(path.length, MAX_JSON_DEPTH + 1);
+  const out: string[] = new Array(n);
   let inner = '';
-  for (let i = 0; i < path.length; i++) {
+  for (let i = 0; i < n; i++) {
     inner = i === 0 ? JSON.stringify(path[0]) : `${inner},${JSON.stringify(path[i])}`;
     out[i] = `[${inner}]`;
   }

@@ -39,6 +39,7 @@ export const PANEL_STRINGS = {
   showMore: 'Show {0} more ({1} not shown)',
   showFull: 'Show all {0} characters',
   emptyJson: 'Nothing read yet.',
+  tooDeep: '(nested deeper than {0} levels: not shown)',
   historyFilter: 'Filter',
   historyFilterPlaceholder: 'path or value',
   historyKindAll: 'All changes',
@@ -76,7 +77,3 @@ export const PANEL_STRINGS = {
 
 export type PanelStringKey = keyof typeof PANEL_STRINGS;
 
-/** Fills `{0}`, `{1}`… in a label. */
-export function fill(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
-}

@@ -6,12 +6,7 @@ import type { ClusterView, ModeView, ReplicationType } from '../replication/view
 import type { StateCategory } from '../replication/states.js';
 import type { ClusterSummary, JsonValue, ModeSummary, NoteDto, PathSegment, PeerRow, ProgressDto, StateBadge, SummaryField } from './protocol.js';
 import { arraySegments } from './protocol.js';
-
-/** Localizes a label with `{0}` placeholders (vscode.l10n.t on the host; identity in tests). */
-export type Translate = (message: string, ...args: (string | number)[]) => string;
-
-export const identityTranslate: Translate = (message, ...args) =>
-  message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+import { fillPlaceholders, type Translate } from '../text/index.js';
 
 type JsonObj = { [key: string]: JsonValue };
 
@@ -51,7 +46,7 @@ function hints(tr: Translate): Record<string, string> {
     last_performance_wal: tr('Last WAL index shipped to performance secondaries'),
     last_dr_wal: tr('Last WAL index shipped to DR secondaries'),
     last_remote_wal: tr('Last WAL index received from the primary'),
-    merkle_root: tr('Root hash of the Merkle index; changes on every storage update. Equal roots on both sides = in sync'),
+    merkle_root: tr('Root hash of the Merkle index; changes on every storage update. Equal on both sides = in sync, but a paths filter or local mounts make a performance secondary’s differ'),
     known_secondaries: tr('Secondaries activated and not revoked'),
     known_primary_cluster_addrs: tr('Cluster addresses of the primary’s nodes; never empty in a working setup'),
     last_start: tr('When replication last (re)started'),
@@ -64,7 +59,7 @@ function hints(tr: Translate): Record<string, string> {
 }
 
 /** A raw value as text, strings unquoted, arrays joined. */
-export function displayValue(v: JsonValue | undefined, tr: Translate = identityTranslate): string {
+export function displayValue(v: JsonValue | undefined, tr: Translate = fillPlaceholders): string {
   if (v === undefined) return '—';
   if (v === null) return 'null';
   if (typeof v === 'string') return v;
@@ -235,7 +230,7 @@ function notesOf(view: ClusterView, type: ReplicationType | undefined): NoteDto[
 }
 
 /** The panel's summary of one cluster: built from its derived view and its raw status JSON. */
-export function buildSummary(view: ClusterView, raw: JsonValue | undefined, tr: Translate = identityTranslate): ClusterSummary {
+export function buildSummary(view: ClusterView, raw: JsonValue | undefined, tr: Translate = fillPlaceholders): ClusterSummary {
   const rawObj = obj(raw);
   const modes: ModeSummary[] = [];
   if (view.statusKind === 'enterprise' || view.performance.roleSource === 'health') {

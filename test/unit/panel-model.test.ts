@@ -155,38 +155,95 @@ describe('summary DTO', () => {
 });
 
 describe('compare', () => {
+  type Mode = Record<string, unknown>;
+  function derive(primary: unknown, secondary: unknown) {
+    const { views: [pv, sv] } = deriveAll([
+      { name: 'us-east-2', address: 'https://127.0.0.1:8200', status: parseReplicationStatus(primary), fetchedAt: T0 },
+      { name: 'us-east', address: 'https://127.0.0.1:8202', status: parseReplicationStatus(secondary), fetchedAt: T0 },
+    ]);
+    return { pv, sv };
+  }
   function views(primaryWal: number, secondaryWal: number, sameRoot: boolean) {
-    const p = structuredClone(rawFixture('status-perf-primary.json')) as { data: { performance: Record<string, unknown> } };
-    const s = structuredClone(rawFixture('status-perf-secondary.json')) as { data: { performance: Record<string, unknown> } };
+    const p = structuredClone(rawFixture('status-perf-primary.json')) as { data: { performance: Mode } };
+    const s = structuredClone(rawFixture('status-perf-secondary.json')) as { data: { performance: Mode } };
     p.data.performance.last_performance_wal = primaryWal;
     s.data.performance.last_remote_wal = secondaryWal;
     s.data.performance.merkle_root = sameRoot ? p.data.performance.merkle_root : 'ffff';
     s.data.performance.cluster_id = p.data.performance.cluster_id;
-    const { views: [pv, sv] } = deriveAll([
-      { name: 'us-east-2', address: 'https://127.0.0.1:8200', status: parseReplicationStatus(p), fetchedAt: T0 },
-      { name: 'us-east', address: 'https://127.0.0.1:8202', status: parseReplicationStatus(s), fetchedAt: T0 },
-    ]);
-    return { pv, sv };
+    return derive(p, s);
   }
 
-  it('in sync when merkle roots match and the WALs agree, whichever side the panel is on', () => {
+  it('in sync when the secondary has every WAL the primary shipped, whichever side the panel is on', () => {
     const { pv, sv } = views(1200, 1200, true);
     for (const c of [compareClusters(pv, sv, T0), compareClusters(sv, pv, T0)]) {
       assert.equal(c.modes.length, 1);
       assert.equal(c.modes[0].inSync, true);
+      assert.equal(c.modes[0].merkleMatch, true);
       assert.equal(c.modes[0].primary.cluster, 'us-east-2');
       assert.equal(c.modes[0].walBehind, 0);
+      assert.equal(c.modes[0].verdict, 'In sync: us-east has every WAL us-east-2 shipped; the Merkle roots match');
       assert.equal(c.verdict, 'In sync');
     }
   });
 
-  it('how far behind otherwise, and when the roots differ', () => {
-    const { pv, sv } = views(1210, 1200, false);
+  it('a secondary read after a write is ahead of what the primary reported: in sync (last_remote_wal >= last_performance_wal)', () => {
+    const { pv, sv } = views(1200, 1203, false);
+    const c = compareClusters(pv, sv, T0);
+    assert.equal(c.modes[0].inSync, true);
+    assert.equal(c.modes[0].walBehind, -3);
+    assert.equal(c.verdict, 'In sync');
+  });
+
+  it('a filtered secondary: same WALs, different Merkle roots is in sync, and the roots are called not comparable', () => {
+    const { pv, sv } = views(1200, 1200, false);
+    const c = compareClusters(pv, sv, T0);
+    assert.equal(c.modes[0].inSync, true);
+    assert.equal(c.modes[0].merkleMatch, false);
+    assert.equal(c.modes[0].verdict, 'In sync: us-east has every WAL us-east-2 shipped; the Merkle roots are not comparable (a paths filter or local mounts make them differ)');
+    assert.equal(c.verdict, 'In sync');
+  });
+
+  it('behind: how many WAL entries, whatever the roots say', () => {
+    for (const sameRoot of [false, true]) {
+      const { pv, sv } = views(1210, 1200, sameRoot);
+      const c = compareClusters(pv, sv, T0);
+      assert.equal(c.modes[0].inSync, false);
+      assert.equal(c.modes[0].walBehind, 10);
+      assert.equal(c.modes[0].verdict, `us-east is 10 WAL entries behind us-east-2${sameRoot ? '; the Merkle roots match' : ''}`);
+      assert.equal(c.verdict, `Performance replication: ${c.modes[0].verdict}`);
+    }
+  });
+
+  it('no WAL on one side: not called in sync, even with equal roots', () => {
+    const p = structuredClone(rawFixture('status-perf-primary.json')) as { data: { performance: Mode } };
+    const s = structuredClone(rawFixture('status-perf-secondary.json')) as { data: { performance: Mode } };
+    delete s.data.performance.last_remote_wal;
+    s.data.performance.merkle_root = p.data.performance.merkle_root;
+    s.data.performance.cluster_id = p.data.performance.cluster_id;
+    const { pv, sv } = derive(p, s);
     const c = compareClusters(pv, sv, T0);
     assert.equal(c.modes[0].inSync, false);
-    assert.equal(c.modes[0].walBehind, 10);
-    assert.equal(c.modes[0].merkleMatch, false);
-    assert.match(c.modes[0].verdict, /us-east is 10 WAL entries behind us-east-2; merkle roots differ/);
+    assert.equal(c.modes[0].walBehind, undefined);
+    assert.equal(c.modes[0].verdict, 'WAL positions unknown; the Merkle roots match');
+  });
+
+  it('DR compares last_remote_wal with last_dr_wal (not last_wal); different roots at the same WAL are no drift', () => {
+    const p = rawFixture('status-both-primary.json') as { data: { dr: Mode } };
+    assert.equal(p.data.dr.last_wal, 1210);
+    assert.equal(p.data.dr.last_dr_wal, 1205);
+    for (const [remote, inSync, behind] of [[1205, true, 0], [1204, false, 1]] as const) {
+      const s = structuredClone(rawFixture('status-dr-secondary.json')) as { data: { dr: Mode } };
+      s.data.dr.last_remote_wal = remote;
+      s.data.dr.merkle_root = 'ffff';
+      const { pv, sv } = derive(p, s);
+      const c = compareClusters(sv, pv, T0);
+      const dr = c.modes.find((m) => m.type === 'dr');
+      assert.ok(dr, JSON.stringify(c));
+      assert.equal(dr.primary.walKey, 'last_dr_wal');
+      assert.equal(dr.inSync, inSync);
+      assert.equal(dr.walBehind, behind);
+      assert.equal(dr.verdict, inSync ? 'In sync: us-east has every WAL us-east-2 shipped; the Merkle roots differ (a write between the two reads changes them)' : 'us-east is 1 WAL entries behind us-east-2');
+    }
   });
 
   it('clusters that do not replicate together', () => {

@@ -104,9 +104,39 @@ export async function loadPanel(state: PanelState, opts: { persisted?: WebviewPe
   return page;
 }
 
-/** Waits for Lit's microtask-batched renders (and timers up to `ms`). */
-export function settle(ms = 0): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Resolves when every Lit element of the page has finished its pending render (a condition, not a delay). */
+export async function rendered(page: PanelPage): Promise<void> {
+  for (;;) {
+    const pending = [...page.document.querySelectorAll('*')].flatMap((e) => {
+      const done = (e as { updateComplete?: Promise<boolean> }).updateComplete;
+      return done ? [done] : [];
+    });
+    // updateComplete is false when another render was asked for meanwhile: wait for that one too.
+    if ((await Promise.all(pending)).every(Boolean)) return;
+  }
+}
+
+/**
+ * Resolves with `probe()` once it is defined, checked now and after each change of the page's DOM;
+ * rejects after `timeoutMs` (a bound for a failing test, not a timing).
+ */
+export function waitForDom<T>(page: PanelPage, what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const first = probe();
+    if (first !== undefined) return resolve(first);
+    const observer = new page.window.MutationObserver(() => {
+      const value = probe();
+      if (value === undefined) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(value);
+    });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`no ${what} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    observer.observe(page.document, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
 }
 
 /** The host side without VS Code: status bodies → parse → derive → PanelModel → updates. */

@@ -1,16 +1,17 @@
 // Hostile status JSON: keys and values that are markup or script (`<img src=x onerror=…>`,
-// `</script>`, `<svg onload>`, `javascript:` URLs), a megabyte-long string, nesting 300 deep and
-// 5,000 secondaries, through the real host pipeline into the real webview bundle — in jsdom with
-// scripts enabled, and in headless Chromium under the production CSP. Nothing may execute, every
-// string must come out as the same text, and the panel must stay usable (bounded DOM, later
-// updates still applied). Times are printed, never asserted.
+// `</script>`, `<svg onload>`, `javascript:` URLs), a megabyte-long string, nesting as deep as the
+// panel shows (64 levels) and far deeper (5,000), and 5,000 secondaries, through the real host
+// pipeline into the real webview bundle — in jsdom with scripts enabled, and in headless Chromium
+// under the production CSP. Nothing may execute, every string must come out as the same text, and
+// the panel must stay usable (bounded DOM, later updates still applied, no throw at any depth).
+// Times are printed, never asserted.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { PanelUpdate } from '../../src/panel/protocol.js';
+import { MAX_JSON_DEPTH, pathKey, type PanelState, type PanelUpdate, type PathSegment } from '../../src/panel/protocol.js';
 import { bigStatus } from '../fixtures/replication/bigStatus.js';
-import { buildWebview, chromiumAvailable, launchChromium, openPanel } from './webview-chromium.js';
-import { HostPipeline, loadPanel, settle } from './webview-harness.js';
+import { CHROMIUM, buildWebview, chromiumAvailable, launchChromium, openPanel } from './webview-chromium.js';
+import { HostPipeline, loadPanel, rendered, type PanelPage } from './webview-harness.js';
 
 const T0 = Date.parse('2024-05-01T10:00:02Z');
 const XSS = [
@@ -23,7 +24,13 @@ const XSS = [
   '<style>*{display:none}</style>',
 ];
 const LONG = 'A'.repeat(1_000_000);
-const DEPTH = 300;
+/** `performance.deep` nested as deep as the panel takes: with `data` and `performance`, 64 levels. */
+const DEPTH = MAX_JSON_DEPTH - 3;
+/** Far deeper than anything the panel takes or recursion survives. */
+const HUGE = 5000;
+/** The marker stands for a container at this depth below the root (depth 0 is `data`). */
+const MARKER_DEPTH = MAX_JSON_DEPTH;
+const TOO_DEEP = `(nested deeper than ${MAX_JSON_DEPTH} levels: not shown)`;
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +38,39 @@ function nest(depth: number): Obj {
   let v: Obj = { [XSS[0]]: XSS[1] };
   for (let i = depth - 1; i >= 0; i--) v = { [`${XSS[i % XSS.length]}#${i}`]: v };
   return v;
+}
+
+/** The key of level `i` of nest(): the chain's node at tree depth d (d ≥ 3) has key i = d - 3. */
+function nestKey(i: number): string {
+  return `${XSS[i % XSS.length]}#${i}`;
+}
+
+/** A state whose raw status has `deep` (a value the host would never send: it is nested too deep). */
+function withDeep(state: PanelState, deep: unknown): PanelState {
+  const raw = structuredClone(state.snapshot!.raw) as { performance: Obj };
+  raw.performance.deep = deep;
+  return { ...state, snapshot: { ...state.snapshot!, raw: raw as never } };
+}
+
+/** Levels a test opens at most: a few more than the tree may show. */
+const OPEN_LIMIT = MAX_JSON_DEPTH + 8;
+
+/** Opens `branch` and its first nested branch, down as far as there are branches (at most OPEN_LIMIT): how many were opened. */
+function openChain(page: PanelPage, branch: HTMLDetailsElement): { opened: number; last: HTMLDetailsElement } {
+  let opened = 0;
+  while (opened < OPEN_LIMIT) {
+    branch.open = true;
+    branch.dispatchEvent(new page.window.Event('toggle'));
+    opened++;
+    const next = branch.querySelector<HTMLDetailsElement>(':scope > .vr-children > details');
+    if (!next) return { opened, last: branch };
+    branch = next;
+  }
+  return { opened, last: branch };
+}
+
+function deepBranch(page: PanelPage): HTMLDetailsElement {
+  return [...page.document.querySelectorAll<HTMLDetailsElement>('.vr-tree details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'deep')!;
 }
 
 /** A perf primary whose every string is hostile, with `secondaries` peers. `poll` changes some. */
@@ -79,9 +119,9 @@ describe('hostile status JSON in jsdom (scripts enabled)', () => {
     const first = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
     first.ingest(hostileStatus(JSDOM_PEERS, 0), T0);
     const page = await loadPanel(first.state());
-    await settle(5);
+    await rendered(page);
     page.send({ type: 'update', update });
-    await settle(5);
+    await rendered(page);
     const w = page.window as unknown as Record<string, unknown>;
     const d = page.document;
     assert.equal(w.__pwned, undefined);
@@ -112,30 +152,102 @@ describe('hostile status JSON in jsdom (scripts enabled)', () => {
     assert.equal(longLeaf.querySelector('.vr-show-full')?.textContent, 'Show all 1000002 characters');
     assert.ok([...tree.querySelectorAll('.vr-key')].some((k) => k.textContent === XSS[2]));
     assert.ok([...tree.querySelectorAll('.vr-key')].some((k) => k.textContent === '__proto__'));
-    // Open the 300-deep chain all the way down.
-    let branch = [...tree.querySelectorAll<HTMLDetailsElement>('details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'deep')!;
-    for (let i = 0; i <= DEPTH; i++) {
-      branch.open = true;
-      branch.dispatchEvent(new page.window.Event('toggle'));
-      const next = branch.querySelector<HTMLDetailsElement>(':scope > .vr-children > details');
-      if (!next) break;
-      branch = next;
-    }
-    const bottom = branch.querySelector(':scope > .vr-children > .vr-leaf');
+    // Open the chain as deep as the panel takes all the way down: every level is shown.
+    const { opened, last } = openChain(page, deepBranch(page));
+    assert.equal(opened, DEPTH + 1);
+    const bottom = last.querySelector(':scope > .vr-children > .vr-leaf');
     assert.equal(bottom?.querySelector('.vr-key')?.textContent, XSS[0]);
     assert.equal(bottom?.querySelector('.vr-val')?.textContent, JSON.stringify(XSS[1]));
+    assert.equal(tree.querySelectorAll('.vr-too-deep').length, 0);
     // History: hostile paths and values as text.
     d.querySelector('vscode-tabs')!.dispatchEvent(new page.window.CustomEvent('vsc-tabs-select', { detail: { selectedIndex: 2 } }));
     assert.ok([...d.querySelectorAll('.vr-history-entry .vr-path')].some((p) => p.textContent?.includes(XSS[3])));
     assert.equal(w.__pwned, undefined);
     assert.deepEqual(page.errors, []);
+    await rendered(page);
     page.close();
   });
 });
 
-describe('hostile status JSON in headless Chromium under the production CSP', { skip: chromiumAvailable() ? false : 'no /usr/bin/chromium' }, () => {
+describe('a reply nested 5,000 deep, in jsdom', () => {
+  it('the host keeps the last status and says why; no throw at any poll', async () => {
+    const host = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+    host.ingest(bigStatus({ secondaries: 3 }), T0);
+    const page = await loadPanel(host.state());
+    const deep = bigStatus({ secondaries: 3, poll: 1 }) as { data: { performance: Obj } };
+    deep.data.performance.deep = nest(HUGE);
+    for (let i = 1; i <= 3; i++) page.send({ type: 'update', update: host.ingest(deep, T0 + i * 5000) });
+    await rendered(page);
+    const banner = page.document.querySelector<HTMLElement>('.vr-banner-error')!;
+    assert.equal(banner.hidden, false);
+    assert.equal(banner.textContent, `Last poll failed: The replication status of ${XSS[1]} is nested deeper than 64 levels: the panel keeps showing the last status it could read.`);
+    assert.equal(deepBranch(page), undefined, 'the last status that could be read is shown');
+    assert.deepEqual(page.errors, []);
+    page.close();
+  });
+
+  it('sent to the webview anyway: shown 64 levels deep, then a marker, as text; changes below it mark it', async () => {
+    const host = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+    host.ingest(bigStatus({ secondaries: 3 }), T0);
+    const state = host.state();
+    const page = await loadPanel(state);
+    page.send({ type: 'state', state: withDeep(state, nest(HUGE)) });
+    const { opened, last } = openChain(page, deepBranch(page));
+    // `deep` is at depth 2; branches down to depth MARKER_DEPTH - 1.
+    assert.equal(opened, MARKER_DEPTH - 2);
+    const marker = last.querySelector<HTMLElement>(':scope > .vr-children > .vr-too-deep')!;
+    assert.ok(marker, 'a marker where the tree stops');
+    assert.equal(marker.querySelector('.vr-key')?.textContent, nestKey(MARKER_DEPTH - 3));
+    assert.equal(marker.textContent, `${nestKey(MARKER_DEPTH - 3)}: {1} ${TOO_DEEP}`);
+    assert.equal(page.document.querySelectorAll('.vr-tree details').length < 100, true);
+
+    // A change at the bottom of the chain (a path 5,003 segments long) marks the marker.
+    const path: PathSegment[] = ['performance', 'deep'];
+    for (let i = 0; i < HUGE; i++) path.push(nestKey(i));
+    path.push(XSS[0]);
+    const update = host.ingest(bigStatus({ secondaries: 3 }), T0 + 5000);
+    const next = withDeep(state, nest(HUGE)).snapshot!;
+    page.send({ type: 'update', update: { ...update, snapshot: { ...next, seq: 9, changes: [{ kind: 'changed', path, before: XSS[1], after: XSS[2] }] }, history: [{ seq: 1, at: T0 + 5000, change: { kind: 'changed', path, before: XSS[1], after: XSS[2] } }] } });
+    assert.ok(marker.classList.contains('vr-hl-inner'), marker.className);
+    page.document.querySelector('vscode-tabs')!.dispatchEvent(new page.window.CustomEvent('vsc-tabs-select', { detail: { selectedIndex: 2 } }));
+    const entry = page.document.querySelector('.vr-history-entry')!;
+    assert.match(entry.querySelector('.vr-path')?.textContent ?? '', /^performance\.deep\["<img src=x onerror=/);
+    assert.equal(entry.querySelector('.vr-new')?.textContent, JSON.stringify(XSS[2]));
+    await rendered(page);
+    assert.equal((page.window as unknown as Record<string, unknown>).__pwned, undefined);
+    assert.equal(page.document.querySelectorAll('img, iframe, style, a').length, 0);
+    assert.deepEqual(page.errors, []);
+    await rendered(page);
+    page.close();
+  });
+
+  it('a restored expansion thousands of levels deep renders no deeper than the marker (no recursion overflow)', async () => {
+    const LEVELS = 3000;
+    let chain: unknown = 'bottom';
+    for (let i = 0; i < LEVELS; i++) chain = { k: chain };
+    const opened: string[] = [];
+    const path: PathSegment[] = ['performance', 'deep'];
+    for (let i = 0; i < LEVELS; i++, path.push('k')) opened.push(pathKey(path));
+    const host = new HostPipeline();
+    host.ingest(bigStatus({ secondaries: 3 }), T0);
+    const state = host.state();
+    const page = await loadPanel(state, { persisted: { cluster: state.cluster, opened } });
+    page.send({ type: 'state', state: withDeep(state, chain) });
+    assert.deepEqual(page.errors, []);
+    const markers = [...page.document.querySelectorAll('.vr-tree .vr-too-deep')];
+    assert.equal(markers.length, 1);
+    assert.equal(markers[0].textContent, `k: {1} ${TOO_DEEP}`);
+    assert.equal(deepBranch(page).querySelectorAll('details[open]').length, MARKER_DEPTH - 3);
+    await rendered(page);
+    page.close();
+  });
+});
+
+describe('hostile status JSON in headless Chromium under the production CSP', () => {
   let browser: Browser;
   before(async () => {
+    // Never skipped: without a browser this test would pass while proving nothing.
+    assert.ok(chromiumAvailable(), `headless Chromium is missing: ${CHROMIUM} does not exist. Install it with \`npm run install:test-vscode\` (it installs the chromium apt package); this test needs it.`);
     buildWebview();
     browser = await launchChromium();
   });
@@ -156,7 +268,12 @@ describe('hostile status JSON in headless Chromium under the production CSP', { 
       void document.body.offsetHeight;
       return performance.now() - t;
     }, JSON.stringify({ type: 'update', update }));
-    await page.waitForTimeout(300);
+    // Applied (its report is posted), and every Lit element has rendered.
+    await page.waitForFunction(() => {
+      const posted = (window as unknown as { __posted: { type: string; seq?: number }[] }).__posted;
+      const lit = [...document.querySelectorAll('*')] as unknown as { isUpdatePending?: boolean }[];
+      return posted.some((m) => m.type === 'applied' && m.seq === 2) && lit.every((e) => e.isUpdatePending !== true);
+    });
     const result = await page.evaluate(() => {
       const d = document;
       const perf = d.querySelector('.vr-mode[data-type="performance"]')!;
@@ -194,6 +311,53 @@ describe('hostile status JSON in headless Chromium under the production CSP', { 
     const applied = (await panel.posted()).filter((m) => m.type === 'applied').map((m) => (m as { seq: number }).seq);
     assert.deepEqual(applied, [2, 99]);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+    await panel.close();
+  });
+
+  it('a value nested 5,000 deep sent to the webview anyway: 64 levels, then a marker as text; the host\'s refusal shows', async () => {
+    const host = new HostPipeline(XSS[1], 'https://127.0.0.1:8200');
+    host.ingest(bigStatus({ secondaries: 3 }), T0);
+    const panel = await openPanel(browser, host.state());
+    const { page } = panel;
+    // Built in the page: a value this deep cannot even be serialized (JSON.stringify overflows) to be sent.
+    await page.evaluate(({ stateText, xss, levels }) => {
+      const state = JSON.parse(stateText);
+      let v: unknown = { [xss[0]]: xss[1] };
+      for (let i = levels - 1; i >= 0; i--) v = { [`${xss[i % xss.length]}#${i}`]: v };
+      state.snapshot.raw.performance.deep = v;
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'state', state } }));
+    }, { stateText: JSON.stringify(host.state()), xss: XSS, levels: HUGE });
+    const result = await page.evaluate((limit) => {
+      let branch = [...document.querySelectorAll<HTMLDetailsElement>('.vr-tree details')].find((x) => x.querySelector('summary .vr-key')?.textContent === 'deep')!;
+      let opened = 0;
+      while (opened < limit) {
+        branch.open = true;
+        branch.dispatchEvent(new Event('toggle'));
+        opened++;
+        const next = branch.querySelector<HTMLDetailsElement>(':scope > .vr-children > details');
+        if (!next) break;
+        branch = next;
+      }
+      const marker = branch.querySelector(':scope > .vr-children > .vr-too-deep');
+      void document.body.offsetHeight;
+      return {
+        opened,
+        key: marker?.querySelector('.vr-key')?.textContent ?? null,
+        text: marker?.textContent ?? null,
+        pwned: String((window as unknown as { __pwned?: unknown }).__pwned),
+        foreign: document.querySelectorAll('img, iframe, style, a').length,
+      };
+    }, OPEN_LIMIT);
+    assert.deepEqual(result, { opened: MARKER_DEPTH - 2, key: nestKey(MARKER_DEPTH - 3), text: `${nestKey(MARKER_DEPTH - 3)}: {1} ${TOO_DEEP}`, pwned: 'undefined', foreign: 0 });
+    assert.deepEqual(await panel.violations(), []);
+
+    // The host's side of such a reply: it keeps the last status and the banner says why.
+    const deep = bigStatus({ secondaries: 3, poll: 1 }) as { data: { performance: Obj } };
+    deep.data.performance.deep = nest(HUGE);
+    const refused = host.ingest(deep, T0 + 5000);
+    await panel.send({ type: 'update', update: refused });
+    assert.equal(await page.evaluate(() => document.querySelector('.vr-banner-error')?.textContent), `Last poll failed: The replication status of ${XSS[1]} is nested deeper than 64 levels: the panel keeps showing the last status it could read.`);
+    assert.ok((await panel.posted()).some((m) => m.type === 'applied' && m.seq === refused.snapshot.seq));
     await panel.close();
   });
 });

@@ -8,7 +8,7 @@ import type { PanelUpdate, WebviewMessage } from '../../src/panel/protocol.js';
 import { pathKey } from '../../src/panel/protocol.js';
 import { bigStatus, withHeartbeatsMoved } from '../fixtures/replication/bigStatus.js';
 import { rawFixture } from '../fixtures/replication/load.js';
-import { HostPipeline, loadPanel, settle, type PanelPage } from './webview-harness.js';
+import { HostPipeline, loadPanel, rendered, waitForDom, type PanelPage } from './webview-harness.js';
 
 const T0 = Date.parse('2024-05-01T10:00:02Z');
 const pages: PanelPage[] = [];
@@ -19,7 +19,7 @@ async function open(host: HostPipeline, highlightMs = 60_000): Promise<PanelPage
   state.controls.highlightMs = highlightMs;
   const page = await loadPanel(state);
   pages.push(page);
-  await settle(5);
+  await rendered(page);
   return page;
 }
 
@@ -79,7 +79,7 @@ describe('webview: incremental updates', () => {
     const u = host.ingest(b, T0 + 5000);
     assert.equal(u.snapshot.changes.length, 1);
     send(page, u);
-    await settle(5);
+    await rendered(page);
     records.push(...mo.takeRecords());
     mo.disconnect();
 
@@ -114,7 +114,7 @@ describe('webview: incremental updates', () => {
     const d = page.document;
     assert.equal(d.querySelectorAll('.vr-mode[data-type="performance"] .vr-field').length, 0);
     send(page, host.ingest(rawFixture('status-perf-primary.json'), T0 + 5000));
-    await settle(5);
+    await rendered(page);
     const modeBadge = d.querySelector('.vr-mode[data-type="performance"] .vr-badge-wrap[data-key="mode"]')!;
     assert.deepEqual(delta(modeBadge), ['disabled', 'primary']);
     assert.ok(modeBadge.querySelector('vscode-badge')?.classList.contains('vr-hl-changed'));
@@ -141,7 +141,7 @@ describe('webview: incremental updates', () => {
     b.data.performance.secondaries.splice(3, 1); // secondary-0002 is revoked and leaves
     b.data.performance.known_secondaries.splice(2, 1);
     send(page, host.ingest(b, T0 + 5000));
-    await settle(5);
+    await rendered(page);
     assert.deepEqual(rows(page).map((r) => r.dataset.key), ['secondary-0000', 'new-one', 'secondary-0001', 'secondary-0002', 'secondary-0003']);
     const ghost = rows(page)[3];
     assert.ok(ghost.classList.contains('vr-ghost') && ghost.classList.contains('vr-hl-removed'));
@@ -150,9 +150,9 @@ describe('webview: incremental updates', () => {
     assert.ok(rows(page)[1].querySelector('.vr-status')?.classList.contains('vr-tone-bad'));
     assert.equal(rows(page)[0], kept[0]);
     assert.equal(rows(page)[2], kept[1]);
-    // Hold 30 ms, then a 1.5 s fade: the ghost leaves, the marks go.
-    await settle(1700);
-    assert.deepEqual(rows(page).map((r) => r.dataset.key), ['secondary-0000', 'new-one', 'secondary-0001', 'secondary-0003']);
+    // Hold 30 ms, then a 1.5 s fade: the ghost leaves, the marks go (with it, in the same batch).
+    const left = await waitForDom(page, 'the ghost row leaving', () => (rows(page).length === 4 ? rows(page).map((r) => r.dataset.key) : undefined));
+    assert.deepEqual(left, ['secondary-0000', 'new-one', 'secondary-0001', 'secondary-0003']);
     assert.equal(page.document.querySelectorAll('.vr-hl').length, 0);
     assert.equal(page.document.querySelectorAll('.vr-delta').length, 0);
   });
@@ -173,7 +173,7 @@ describe('webview: incremental updates', () => {
     const hbLeaf = [...first.querySelectorAll('.vr-leaf')].find((l) => l.textContent?.startsWith('last_heartbeat'))!;
     assert.ok(page.persisted?.opened?.includes(pathKey(['performance', 'secondaries'])));
     send(page, host.ingest(withHeartbeatsMoved(a, 5000), T0 + 5000));
-    await settle(5);
+    await rendered(page);
     assert.equal(secondaries.open, true);
     assert.ok(secondaries.isConnected && first.isConnected && hbLeaf.isConnected, 'same nodes');
     assert.deepEqual(delta(hbLeaf), ['"2024-05-01T10:00:00.000Z"', '"2024-05-01T10:00:05.000Z"']);
@@ -187,7 +187,7 @@ describe('webview: history, lag, compare, controls', () => {
     host.ingest(rawFixture('status-disabled.json'), T0);
     const page = await open(host);
     send(page, host.ingest(rawFixture('status-perf-primary.json'), T0 + 5000));
-    await settle(5);
+    await rendered(page);
     const d = page.document;
     const entries = () => [...d.querySelectorAll<HTMLElement>('.vr-history-entry')];
     // The list is built only while its tab is shown.
@@ -208,7 +208,7 @@ describe('webview: history, lag, compare, controls', () => {
     send(page, host.ingest(doc, T0 + 10_000));
     doc = withHeartbeatsMoved(doc, 1000);
     send(page, host.ingest(doc, T0 + 11_000));
-    await settle(5);
+    await rendered(page);
     assert.equal(entries().length, 30);
     assert.equal(entries()[0].dataset.seq, String(host.model.history.entries().at(-1)!.seq), 'newest first');
     d.querySelector<HTMLElement>('.vr-history vscode-button')!.dispatchEvent(new page.window.Event('click'));

@@ -37,7 +37,7 @@ after('run-wide secret scan: no secret of the run anywhere a user or another pro
     { where: 'the log', text: api.logLines.join('\n') },
     { where: 'what the user was shown or asked (notifications, modals, prompts, pickers, progress)', text: JSON.stringify(shown) },
     { where: 'the settings', text: JSON.stringify(SETTINGS.map((k) => config.inspect(k))) },
-    { where: 'what the webviews were sent', text: JSON.stringify((api.panels as unknown as { postedToWebviews?: unknown }).postedToWebviews ?? []) },
+    { where: 'what the webviews were sent', text: JSON.stringify(api.postedToWebviews) },
     { where: 'the exported API', text: JSON.stringify({ ...exported, testing: undefined }) },
     ...filesUnder(workspaceDir()).map((f) => ({ where: `the workspace file ${f}`, text: readFileSync(f, 'utf8') })),
   ];
