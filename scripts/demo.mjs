@@ -1,9 +1,13 @@
 // `npm run demo`: builds the extension, starts the simulator's seed topology (us-east-2, us-east,
-// eu-west; replication not enabled), writes a demo workspace whose settings define the three
-// clusters (tokens in 0600 files under .demo/tokens/, never in settings) and opens it:
-//   - in desktop VS Code (`code --extensionDevelopmentPath=…`) when `code` is on PATH;
+// eu-west; replication not enabled), defines the three clusters as the person running the demo
+// would, in the user's settings of the demo's own sandboxed VS Code (tokens in 0600 files under
+// .demo/tokens/, never in settings), and opens a demo workspace:
+//   - in desktop VS Code (`code --extensionDevelopmentPath=… --user-data-dir=.demo/vscode`) when
+//     `code` is on PATH: a profile of its own, so your own settings are never touched;
 //   - otherwise in code-server on 127.0.0.1 (PORT, default 8080 or a free port) with the packaged
-//     extension installed into the demo's own extensions dir, printing the URL.
+//     extension installed into the demo's own extensions dir, printing the URL. code-server is a
+//     remote window: machine-scoped settings such as vaultReplication.clusters live in its
+//     user-data-dir's Machine/settings.json.
 // Ctrl-C stops the simulator and code-server's whole process group.
 // `--check` opens the demo once in headless Chromium, verifies the extension's view is there,
 // saves test-results/screenshots/demo.png and exits (a self-test of the demo itself).
@@ -45,17 +49,27 @@ async function portFor() {
   return free ? 8080 : freePort();
 }
 
-function writeWorkspace(sim) {
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+/** The three clusters as a `vaultReplication.clusters` value, each logging in from its own 0600 token file. */
+function clusterEntries(sim) {
   rmSync(tokenDir, { recursive: true, force: true });
   mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
-  const clusters = sim.clusters.map((c) => {
+  return sim.clusters.map((c) => {
     const path = join(tokenDir, `${c.name}.token`);
     writeFileSync(path, `${c.rootToken}\n`, { mode: 0o600 });
     chmodSync(path, 0o600);
     return { name: c.name, address: c.address, auth: { method: 'tokenFile', path } };
   });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'vaultReplication.clusters': clusters }, null, 2) + '\n');
+}
+
+/** Writes `settings` (merged) into a settings.json under `dir`. */
+function writeSettings(dir, settings) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+}
+
+function writeWorkspace(sim) {
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'README.md'), [
     '# Vault Replication demo',
     '',
@@ -66,11 +80,11 @@ function writeWorkspace(sim) {
     'Replication is not enabled yet: open the Vault Replication view in the activity bar and make',
     '`us-east-2` the performance primary, then add `us-east` and `eu-west` as its secondaries.',
     '',
-    'The clusters are defined in `.vscode/settings.json`; their root tokens are in',
-    '`.demo/tokens/*.token` (mode 0600), never in settings.',
+    'The clusters are defined in the user settings of this demo\'s own VS Code (as you would define',
+    'your own clusters: `vaultReplication.clusters`); their root tokens are in `.demo/tokens/*.token`',
+    '(mode 0600), never in settings.',
     '',
   ].join('\n'));
-  return clusters;
 }
 
 async function main() {
@@ -80,14 +94,18 @@ async function main() {
   const { startSimulator } = (await typeScriptRequire())(join(projectRoot, 'test', 'vault-sim', 'index.ts'));
   const sim = await startSimulator({ topology: 'seed' });
   const stopSim = () => sim.stop().catch(() => {});
-  const clusters = writeWorkspace(sim);
+  const clusters = clusterEntries(sim);
+  writeWorkspace(sim);
   log(`simulator: ${sim.clusters.map((c) => `${c.name} ${c.address}`).join(', ')} (control ${sim.controlUrl})`);
-  log(`workspace: ${workspace} (${clusters.length} clusters in .vscode/settings.json, tokens in ${tokenDir})`);
+  log(`workspace: ${workspace}; ${clusters.length} clusters in the demo VS Code's user settings, tokens in ${tokenDir}`);
 
   const code = forceCodeServer ? undefined : onPath('code');
   if (code) {
-    // Desktop VS Code: the extension is loaded from this folder in an Extension Development Host.
-    const child = spawn(code, [`--extensionDevelopmentPath=${projectRoot}`, '--new-window', workspace], { stdio: 'inherit' });
+    // Desktop VS Code: the extension is loaded from this folder in an Extension Development Host,
+    // with a profile of its own whose user settings define the clusters.
+    const userData = join(demoDir, 'vscode');
+    writeSettings(join(userData, 'User'), { 'vaultReplication.clusters': clusters, 'security.workspace.trust.enabled': false });
+    const child = spawn(code, [`--extensionDevelopmentPath=${projectRoot}`, `--user-data-dir=${userData}`, '--new-window', workspace], { stdio: 'inherit' });
     await new Promise((r) => child.once('exit', r));
     log('opened in desktop VS Code. The simulator keeps running here; press Ctrl-C to stop it.');
     await waitForCtrlC();
@@ -97,6 +115,8 @@ async function main() {
 
   ensureTestVscode();
   const sb = makeSandbox(join(demoDir, 'code-server'));
+  // code-server is a remote window: machine-scoped user settings are its Machine/settings.json.
+  writeSettings(join(sb.userData, 'Machine'), { 'vaultReplication.clusters': clusters });
   const vsix = join(demoDir, 'vault-replication.vsix');
   packageVsix(vsix);
   installExtension(sb, vsix);
@@ -121,10 +141,11 @@ async function main() {
       await page.goto(url);
       await workbench.waitReady();
       await workbench.openViewContainer('Vault Replication');
-      // The extension is really running when its view offers "Log In" or lists the clusters.
-      await pollUntil('the Clusters view to offer Log In or list the clusters', async () =>
-        (await workbench.viewPane('Clusters').getByRole('button', { name: 'Log In' }).isVisible())
-        || (await workbench.treeItems('Clusters')).some((r) => r.startsWith('us-east-2')), { timeoutMs: 30_000 });
+      // The three clusters the demo defined are listed and read at once: token-file clusters log in by themselves.
+      await pollUntil('the Clusters view to list us-east-2, us-east and eu-west, read (replication disabled)', async () => {
+        const rows = await workbench.treeItems('Clusters');
+        return ['us-east-2', 'us-east', 'eu-west'].every((n) => rows.some((r) => r.startsWith(n) && r.includes('replication disabled')));
+      }, { timeoutMs: 30_000 });
       await page.screenshot({ path: shot });
       log(`check passed: the extension's view opens at ${url}; screenshot ${shot}`);
     } finally {

@@ -253,6 +253,8 @@ describe('confirmations: every destructive or secret-revealing command is refuse
     for (const how of typedRefusals) await refuse('vaultReplication.disableDrReplication', { cluster: D }, D, how, { pick: (p) => p.values?.[0] });
     await confirm('vaultReplication.disableDrReplication', { cluster: D }, D, { pick: (p) => p.values?.[0] });
     assert.equal(await role(D, 'dr'), 'disabled');
+    // D still holds A's data from its DR days, not a token of its own: a fresh login before it is activated again.
+    await logInAgain(D);
     const add = { primary: A, secondary: D, id: 'conf-d-dr-2', ttl: '30m', noPrompt: true };
     for (const how of typedRefusals) await refuse('vaultReplication.addDrSecondary', add, D, how);
     await confirm('vaultReplication.addDrSecondary', add, D);

@@ -166,9 +166,8 @@ describe('every error kind through the commands: named cluster, named cause, sta
     await admin.close();
     const files = writeTokenFiles(sim, [P]);
     writeFileSync(files.get(P) as string, limited.clientToken);
-    await setClustersSetting([
-      { name: P, address: sim.cluster(P).address, auth: { method: 'tokenFile', path: files.get(P) as string } },
-    ]);
+    const user = vscode.workspace.getConfiguration('vaultReplication').inspect<Array<{ name: string }>>('clusters')?.globalValue ?? [];
+    await setClustersSetting(user.map((c) => (c.name === P ? { ...c, auth: { method: 'tokenFile', path: files.get(P) as string } } : c)) as never);
     await vscode.commands.executeCommand('vaultReplication.logIn', P, { method: 'tokenFile' });
     const { outcome, told } = await enableAndRead(P);
     assert.equal(outcome.kind, 'failed');

@@ -106,8 +106,11 @@ describe('policies', function () {
   });
 
   it('edits a policy on the primary and sees it on both secondaries, with the propagation report', async () => {
+    // The creation's own propagation is followed to its end first, so its updates cannot be taken for the edit's.
+    const creationDone = nextPropagation(api, 'app', (u) => u.final === true);
     const created = await vscode.commands.executeCommand<string>('vaultReplication.newPolicy', { cluster: PRIMARY, policy: 'app' });
     assert.equal(created, policyUri(PRIMARY, 'app').toString());
+    await creationDone;
     await waitUntil('the new policy to replicate', () => sim.cluster('eu-west').policy('app') !== undefined || undefined);
     await vscode.commands.executeCommand('vaultReplication.openPolicy', { cluster: PRIMARY, policy: 'app', statusPanel: false });
     const editor = await waitUntil('the policy editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === created));
@@ -117,7 +120,7 @@ describe('policies', function () {
     const done = nextPropagation(api, 'app', (u) => u.report?.done === true);
     assert.equal(await replaceAndSave(editor.document, text), true, 'saved');
     assert.equal(editor.document.isDirty, false);
-    assert.equal(sim.cluster(PRIMARY).policy('app'), text);
+    assert.equal(sim.cluster(PRIMARY).policy('app'), text, 'the saved text is on the primary');
     const updates = await done;
     const last = updates[updates.length - 1] as PropagationUpdate;
     assert.equal(last.report?.primary, PRIMARY);
