@@ -219,6 +219,7 @@ async function main() {
         setup = await openScenario(index + 1, { runDir, server, chromium, startSimulator, Workbench, pageErrors, verbose: options.verbose });
       } catch (e) {
         const message = `could not set the scenario up: ${e instanceof Error ? e.message : String(e)}`;
+        for (const pe of pageErrors.entries) console.log(`  ! page error while the workbench opened for "${scenario.name}": ${pe.message.split('\n')[0]}`);
         console.log(`  ✘ ${message}`);
         for (const step of scenario.steps) out.push(result(step.name, 'failed', { message }));
         return completeness(scenario, out);
