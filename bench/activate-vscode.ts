@@ -119,8 +119,9 @@ async function oneSample(h: CodeServerHelpers, sb: Sandbox, chromium: Awaited<Re
       seen = await rows.allTextContents();
       return timeOf(names);
     }, { timeoutMs: 30_000 }).catch(async (e: Error) => {
-      await page.screenshot({ path: join(sb.baseDir, '..', 'bench-activate-failed.png') }).catch(() => undefined);
-      throw new Error(`${e.message}; the editor lists: ${seen.join(' | ') || '(nothing)'}`);
+      const shot = join(ROOT, 'test-results', 'bench-activate-failed.png');
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      throw new Error(`${e.message}; the editor lists: ${seen.join(' | ') || '(nothing)'} (screenshot: ${shot})`);
     });
     const oursText = await waitFor(OUR_NAMES);
     await workbench.runCommand(CONTROL_COMMAND, 30_000);
