@@ -1,29 +1,35 @@
-// Activation benchmark (design.md target): "`activate()` ≤ 20 ms and no network on activation;
-// extension bundle ≤ 400 KB, webview ≤ 150 KB."
+// Activation benchmark (design.md, raised target): "Activation as VS Code counts it (code loading +
+// activate(), read from the extension host in code-server) ≤ 20 ms; no network on activation; no
+// onStartupFinished unless background watch is on" (background watch does not exist yet, so: none).
 //
-// Builds (`npm run build`, skip with --no-build), bundles bench/activate-child.ts into plain
-// CommonJS, then runs it in SAMPLES fresh Node processes: each requires dist/extension.js under a
-// fake `vscode` module and calls activate() once cold, with 20 clusters configured at a local trap
-// address and a stored token for each (so anything that would poll, look a token up or renew it
-// has somewhere to connect to), then WARM more times with fresh contexts. Reported side by side:
-// require() of the bundle, the first activate() (cold, the figure VS Code's "activation time"
-// corresponds to), warm activate(), and an empty function timed the same way; network attempts
-// during and after activation (must be 0 while the view is hidden); then the positive control: a
-// few runs with the tree view visible from the start, where polling must start right after
-// activate() (so the detectors demonstrably see connections) but not inside it.
-// Finally the bundle sizes (bench/bundle-size.ts).
+// 1. In code-server (bench/activate-vscode.ts): VSCODE_SAMPLES cold windows, each reading
+//    "Activation: N ms" of Developer: Show Running Extensions for the installed .vsix, beside a
+//    control extension that is busy for a known time (the reading must cover it). The target is
+//    judged on the median of these readings.
+// 2. In plain Node, for the breakdown and the network watch: builds (`npm run build`, skip with
+//    --no-build), bundles bench/activate-child.ts into plain CommonJS, then runs it in SAMPLES
+//    fresh Node processes: each requires dist/extension.js under a fake `vscode` module and calls
+//    activate() once cold, with CLUSTERS clusters configured at a local trap address and a stored
+//    token for each (so anything that would poll, look a token up or renew it has somewhere to
+//    connect to), then WARM more times with fresh contexts. Reported: require() of the bundle, the
+//    first activate() (cold), warm activate(), and an empty function timed the same way, with
+//    require() of dist/http.js interleaved for scale; network attempts during and after
+//    activation (must be 0 while the view is hidden); then the positive control: a few runs with
+//    the tree view visible from the start, where polling must start right after activate() (so
+//    the detectors demonstrably see connections) but not inside it.
+// 3. package.json: no `onStartupFinished` and no `*` activation event.
+// Last line: the verdict (bench/verdict.ts). Bundle sizes: bench/bundle-size.ts.
 //
-//   npm run bench:activate [-- --samples 30 --warm 20 --clusters 20 --no-build --json]
-//
-// In a real VS Code the same figure is in "Developer: Show Running Extensions" (activation time
-// split into load and activate call); with code-server it can be read there by hand.
+//   npm run bench:activate [-- --vscode-samples 10 --samples 30 --warm 20 --clusters 20 --no-build --json]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { ChildResult } from './activate-child.js';
-import { formatSizes, measureSizes, runBuild, EXTENSION_TARGET, WEBVIEW_TARGET } from './bundle-size.js';
+import { measureInCodeServer, CONTROL_ACTIVATE_MS, CONTROL_LOAD_MS, type VscodeSample } from './activate-vscode.js';
+import { runBuild } from './bundle-size.js';
+import { atMost, control, exactly, fact, runBench, type Check } from './verdict.js';
 
 function numArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,6 +39,7 @@ function numArg(name: string, fallback: number): number {
   return n;
 }
 
+const VSCODE_SAMPLES = numArg('vscode-samples', 10);
 const SAMPLES = numArg('samples', 30);
 const WARM = numArg('warm', 20);
 const CLUSTERS = numArg('clusters', 20);
@@ -88,11 +95,24 @@ interface Stats {
 }
 const stats = (xs: number[]): Stats => ({ median: quantile(xs, 0.5), p95: quantile(xs, 0.95), min: Math.min(...xs) });
 
-async function main(): Promise<void> {
+/** Activation events that start the extension with every window (design.md allows none without background watch). */
+function eagerActivationEvents(): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { activationEvents?: string[] };
+  return (manifest.activationEvents ?? []).filter((e) => e === 'onStartupFinished' || e === '*');
+}
+
+async function main(): Promise<Check[]> {
   if (!process.argv.includes('--no-build')) {
     out('building (npm run build) …');
     runBuild();
   }
+
+  out(`activation in code-server (VS Code 1.100.3): ${VSCODE_SAMPLES} cold windows, ${CLUSTERS} clusters configured; Developer: Show Running Extensions`);
+  const vscode: VscodeSample[] = await measureInCodeServer(VSCODE_SAMPLES, CLUSTERS, out);
+  const inVscode = stats(vscode.map((s) => s.oursMs));
+  const controlFloorMs = CONTROL_LOAD_MS + CONTROL_ACTIVATE_MS;
+  const controlReadings = vscode.map((s) => s.controlMs);
+
   const tmp = mkdtempSync(join(tmpdir(), 'vr-activate-'));
   try {
     const childJs = join(tmp, 'activate-child.cjs');
@@ -105,7 +125,7 @@ async function main(): Promise<void> {
     const requireOnlyJs = join(tmp, 'require-only.cjs');
     writeFileSync(requireOnlyJs, REQUIRE_ONLY_CHILD);
 
-    out(`activation: ${SAMPLES} cold processes × (require + activate + ${WARM} warm activations), ${CLUSTERS} clusters configured with stored tokens`);
+    out(`\nactivation in plain Node (fake vscode): ${SAMPLES} cold processes × (require + activate + ${WARM} warm activations), ${CLUSTERS} clusters configured with stored tokens`);
     const hidden: ChildResult[] = [];
     const undiciRequire: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
@@ -114,8 +134,8 @@ async function main(): Promise<void> {
       undiciRequire.push(runRequireOnly(requireOnlyJs, undiciJs));
       if ((i + 1) % 10 === 0) out(`  ${i + 1}/${SAMPLES}`);
     }
-    const control: ChildResult[] = [];
-    for (let i = 0; i < CONTROL_SAMPLES; i++) control.push(runChild(childJs, 'visible', 0));
+    const controlRuns: ChildResult[] = [];
+    for (let i = 0; i < CONTROL_SAMPLES; i++) controlRuns.push(runChild(childJs, 'visible', 0));
 
     const req = stats(hidden.map((r) => r.requireMs));
     const act = stats(hidden.map((r) => r.activateMs));
@@ -124,47 +144,49 @@ async function main(): Promise<void> {
     const warm = stats(hidden.flatMap((r) => r.warmActivateMs));
     const empty = stats(hidden.map((r) => r.emptyFnMs));
     const netHidden = hidden.reduce((a, r) => a + r.netDuringActivate + r.netAfterActivate + r.trapAccepted, 0);
-    const netInsideVisible = control.reduce((a, r) => a + r.netDuringActivate, 0);
-    const netAfterVisible = control.map((r) => r.netAfterActivate);
-    const errors = [...new Set([...hidden, ...control].flatMap((r) => r.errors))];
+    const netInsideVisible = controlRuns.reduce((a, r) => a + r.netDuringActivate, 0);
+    const netAfterVisible = controlRuns.map((r) => r.netAfterActivate);
+    const errors = [...new Set([...hidden, ...controlRuns].flatMap((r) => r.errors))];
+    const eager = eagerActivationEvents();
 
     const lines: string[] = [];
     lines.push('');
-    lines.push(`activation (fake vscode, plain Node ${process.version}, ${cpus().length} cores, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
-    lines.push('');
-    lines.push('| measured | median | p95 | min | median ÷ 20 ms |');
+    lines.push(`| measured (Node ${process.version}, ${cpus().length} cores, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}) | median | p95 | min | median ÷ 20 ms |`);
     lines.push('|---|---|---|---|---|');
     const row = (name: string, s: Stats) => lines.push(`| ${name} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.min)} | ${(s.median / TARGET_MS).toFixed(2)}× |`);
-    row(`require() of dist/extension.js, cold (${hidden.length} processes)`, req);
-    row('activate(), first call, cold', act);
-    if (hidden.some((r) => r.returnedPromise)) row('activate() until its promise resolved', resolved);
-    row('require() + activate(), cold', total);
+    row(`**code-server: activation as VS Code counts it** (code loading + activate call; ${vscode.length} windows)`, inVscode);
+    row(`code-server: control extension (busy ${CONTROL_LOAD_MS} ms at load + ${CONTROL_ACTIVATE_MS} ms in activate())`, stats(controlReadings));
+    row(`plain Node: require() of dist/extension.js, cold (${hidden.length} processes)`, req);
+    row('plain Node: activate(), first call, cold', act);
+    if (hidden.some((r) => r.returnedPromise)) row('plain Node: activate() until its promise resolved', resolved);
+    row('plain Node: require() + activate(), cold', total);
     row(`for scale: require() of dist/http.js (undici, loaded at the first request; ${(statSync(undiciJs).size / 1024).toFixed(0)} KB), cold`, stats(undiciRequire));
-    row(`activate() warm (module loaded; ${hidden.length}×${WARM} calls)`, warm);
+    row(`plain Node: activate() warm (module loaded; ${hidden.length}×${WARM} calls)`, warm);
     row('empty function, timed the same way', empty);
     lines.push('');
-    lines.push(`network during require() + activate() + ${SETTLE_MS} ms after, view hidden: ${netHidden} attempts over ${hidden.length} activations (target 0: ${netHidden === 0 ? 'met' : 'MISSED'})`);
+    lines.push(`network during require() + activate() + ${SETTLE_MS} ms after, view hidden: ${netHidden} attempts over ${hidden.length} activations`);
     if (netHidden) lines.push(`  e.g. ${[...new Set(hidden.flatMap((r) => r.netSamples))].slice(0, 5).join('; ')}`);
-    lines.push(`positive control, view visible from the start: ${netInsideVisible} attempts inside require()+activate(); ${netAfterVisible.join(', ')} attempts in the ${SETTLE_MS} ms after (polling started: the detectors work${netAfterVisible.every((n) => n > 0) ? '' : ' — NOT SEEN, the detector or the fixture is broken'})`);
+    lines.push(`positive control, view visible from the start: ${netInsideVisible} attempts inside require()+activate(); ${netAfterVisible.join(', ')} attempts in the ${SETTLE_MS} ms after`);
     const calls = Object.entries(hidden[0]?.apiCalls ?? {}).sort((a, b) => b[1] - a[1]);
     lines.push(`vscode API calls during one activation (${calls.reduce((a, [, n]) => a + n, 0)} calls, ${calls.length} distinct; ${hidden[0]?.subscriptions ?? 0} disposables pushed): ${calls.map(([c, n]) => (n > 1 ? `${c} ×${n}` : c)).join(', ')}`);
-    lines.push(`activate() target: median ${ms(act.median)} = ${(act.median / TARGET_MS).toFixed(2)}× of 20 ms, p95 ${(act.p95 / TARGET_MS).toFixed(2)}× → ${act.p95 <= TARGET_MS ? 'met' : act.median <= TARGET_MS ? 'met at the median, not at p95' : 'MISSED'}; require() + activate() median ${(total.median / TARGET_MS).toFixed(2)}×`);
+    lines.push(`eager activation events in package.json: ${eager.length ? eager.join(', ') : 'none'}`);
     if (errors.length) lines.push(`errors: ${errors.slice(0, 5).join(' | ')}`);
     out(lines.join('\n'));
-
-    const sizes = await measureSizes();
-    out('');
-    out(formatSizes(sizes));
     if (JSON_OUT) {
-      console.log(JSON.stringify({ node: process.version, samples: hidden.length, warm: WARM, clusters: CLUSTERS, require: req, activate: act, activateResolved: resolved, requirePlusActivate: total, warmActivate: warm, emptyFunction: empty, networkHidden: netHidden, control: { inside: netInsideVisible, after: netAfterVisible }, apiCalls: hidden[0]?.apiCalls, errors, sizes }, null, 2));
+      console.log(JSON.stringify({ node: process.version, vscode, inVscode, samples: hidden.length, warm: WARM, clusters: CLUSTERS, require: req, activate: act, activateResolved: resolved, requirePlusActivate: total, warmActivate: warm, emptyFunction: empty, networkHidden: netHidden, control: { inside: netInsideVisible, after: netAfterVisible }, apiCalls: hidden[0]?.apiCalls, eager, errors }, null, 2));
     }
-    if (netHidden > 0 || netInsideVisible > 0 || errors.length || act.median > TARGET_MS || sizes.extension.bytes > EXTENSION_TARGET || sizes.webviewBytes > WEBVIEW_TARGET) process.exitCode = 1;
+    return [
+      control(controlReadings.every((ms) => ms >= controlFloorMs), `code-server read the control extension at ≥ ${controlFloorMs} ms in every window (${controlReadings.join(', ')} ms)`),
+      control(netAfterVisible.length > 0 && netAfterVisible.every((n) => n > 0), `with the view visible, the network detectors saw polling start after activate() (${netAfterVisible.join(', ')} attempts)`),
+      control(errors.length === 0, `no error while activating${errors.length ? `: ${errors[0]}` : ''}`),
+      atMost(`activation in code-server (code loading + activate call), median of ${vscode.length}`, inVscode.median, TARGET_MS, ' ms', 1),
+      exactly(`network attempts on activation (view hidden, ${hidden.length} activations)`, netHidden, 0),
+      exactly('network attempts inside activate() with the view visible', netInsideVisible, 0),
+      fact(eager.length === 0, eager.length ? `package.json activates with every window (${eager.join(', ')}) but background watch does not exist` : 'no onStartupFinished or * activation event'),
+    ];
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench('activate', main);

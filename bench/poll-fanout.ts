@@ -1,22 +1,34 @@
-// Poll fan-out benchmark (design.md targets): refresh `sys/replication/status` of 50 simulated
-// clusters (simulator in a separate process) with 0 ms and 20 ms injected latency, by
-//   ours      — one VaultClient per cluster, all in parallel (parsing into the model included),
+// Poll fan-out benchmark (design.md targets, round 1): "50-cluster refresh ≤ 1.5× one cluster at
+// 20 ms latency; CPU per refresh ≤ 1.5× bare undici + JSON.parse and ≤ 0.3× node-vault; one
+// connection per cluster". Refreshes `sys/replication/status` of 50 simulated clusters (simulator
+// in a separate process) with 0 ms and 20 ms injected latency, by three contenders:
+//   ours       — one VaultClient per cluster, all in parallel (parsing into the model included),
 //   node-vault — one node-vault client per cluster, Promise.all, as its users write it,
-//   floor     — a bare undici Pool per cluster + request + JSON.parse.
-// The three are interleaved in one run (order rotated each round); medians are reported.
-// Per refresh: wall time, CPU time of this process (process.cpuUsage), connections opened (client
-// side, counted on the `net.client.socket` diagnostics channel, cross-checked with the simulator's
-// accepted-connection counter).
+//   floor      — one bare undici `Client` per cluster (one connection each, as ours: the same
+//                pipelining and keep-alive options) + request + JSON.parse.
+// Every contender sends the same thing on these status polls: no X-Vault-Token (status endpoints
+// are unauthenticated, and the extension sends no token on sys/health and sys/replication/status);
+// ours and the floor send the same `X-Vault-Request` and `Accept` headers.
+// Interleaved: warm-up and measured rounds alternate between the contenders (order rotated each
+// round), never all of one first. Per refresh: wall time, CPU time of this process
+// (process.cpuUsage), connections opened (client side on the `net.client.socket` diagnostics
+// channel, cross-checked with the simulator's accepted-connection counter).
+// Positive controls: the token detectors (undici's `undici:request:create` and node:http's
+// `http.client.request.start` channels) see a token that is sent on purpose before the run, and
+// see every contender's requests during it; the two connection counters agree.
+// Last line: the verdict (bench/verdict.ts); exit code 1 unless every target is met.
 //
 //   npm run bench:poll-fanout [-- --clusters 50 --rounds 15 --batch 10 --warmup 30 --unconfigured]
 import { spawn } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { createInterface } from 'node:readline';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
+import { Client } from 'undici';
 import nodeVault from 'node-vault';
 import { VaultClient } from '../src/vault/client.js';
+import { atMost, control, exactly, runBench, type Check } from './verdict.js';
 
 interface SimCluster {
   name: string;
@@ -26,7 +38,10 @@ interface SimCluster {
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (i < 0) return fallback;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer, got ${process.argv[i + 1]}`);
+  return n;
 }
 
 const CLUSTERS = arg('clusters', 50);
@@ -36,8 +51,12 @@ const BATCH = arg('batch', 10);
 /** Refreshes before measuring: connections open, code paths compiled by the JIT. */
 const WARMUP = arg('warmup', 30);
 const LATENCIES = [0, 20];
+const FANOUT_LATENCY = 20;
 /** Poll clusters with replication disabled (tiny replies) instead of primaries with secondaries. */
 const UNCONFIGURED = process.argv.includes('--unconfigured');
+const STATUS_PATH = '/v1/sys/replication/status';
+/** What the extension's client sends on a status read (src/vault/client.ts), without a token. */
+const STATUS_HEADERS = { 'x-vault-request': 'true', accept: 'application/json' };
 
 // ---- the simulator child process ----
 
@@ -69,12 +88,64 @@ class SimProcess {
   }
 
   async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.stdin.write(JSON.stringify({ cmd: 'stop' }) + '\n');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
   }
+}
+
+// ---- what each contender does on the wire: connections, requests, tokens ----
+
+/** The contender whose refreshes are running; connections and requests are billed to it. */
+let active = 'idle';
+const tally = new Map<string, { sockets: number; requests: number; withToken: number }>();
+const tallyOf = (who: string) => {
+  let t = tally.get(who);
+  if (!t) tally.set(who, (t = { sockets: 0, requests: 0, withToken: 0 }));
+  return t;
+};
+
+subscribe('net.client.socket', () => {
+  tallyOf(active).sockets++;
+});
+/** undici (ours, the floor): headers are a flat [name, value, …] array (or `name: value\r\n` text in older versions). */
+subscribe('undici:request:create', (message) => {
+  const headers = (message as { request: { headers: string[] | string } }).request.headers;
+  const names = Array.isArray(headers) ? headers.filter((_, i) => i % 2 === 0) : headers.split('\r\n').map((l) => l.split(':')[0]);
+  const t = tallyOf(active);
+  t.requests++;
+  if (names.some((n) => n.toLowerCase() === 'x-vault-token')) t.withToken++;
+});
+/** node:http (node-vault, through axios). */
+subscribe('http.client.request.start', (message) => {
+  const t = tallyOf(active);
+  t.requests++;
+  if ((message as { request: ClientRequest }).request.getHeader('x-vault-token') !== undefined) t.withToken++;
+});
+
+/**
+ * Positive control of the token detectors: one status read WITH a token through each transport
+ * (undici and node:http). Both must be seen carrying it, or "no token sent" below proves nothing.
+ */
+async function tokenDetectorSelfTest(cluster: SimCluster): Promise<{ undici: boolean; http: boolean }> {
+  const seen = () => ({ ...tallyOf(active) });
+  active = 'self-test: undici';
+  const undiciClient = new Client(cluster.address);
+  try {
+    const res = await undiciClient.request({ path: STATUS_PATH, method: 'GET', headers: { ...STATUS_HEADERS, 'x-vault-token': cluster.rootToken } });
+    await res.body.text();
+  } finally {
+    await undiciClient.close();
+  }
+  const undici = seen().withToken === 1;
+  active = 'self-test: http';
+  await nodeVault({ apiVersion: 'v1', endpoint: cluster.address, token: cluster.rootToken }).read('sys/replication/status');
+  const http = seen().withToken === 1;
+  active = 'idle';
+  return { undici, http };
 }
 
 // ---- contenders ----
@@ -89,6 +160,7 @@ interface Contender {
 }
 
 function ours(clusters: SimCluster[]): Contender {
+  // No setToken: the status reads go without a token, as the extension sends them.
   const clients = clusters.map((c) => new VaultClient({ name: c.name, address: c.address }));
   return {
     name: 'ours',
@@ -101,7 +173,12 @@ function ours(clusters: SimCluster[]): Contender {
 }
 
 function withNodeVault(clusters: SimCluster[]): Contender {
-  const clients = clusters.map((c) => nodeVault({ apiVersion: 'v1', endpoint: c.address, token: c.rootToken }));
+  const clients = clusters.map((c) => {
+    const v = nodeVault({ apiVersion: 'v1', endpoint: c.address });
+    // node-vault falls back to $VAULT_TOKEN; status polls go without a token here, as for the others.
+    (v as { token?: string }).token = undefined;
+    return v;
+  });
   return {
     name: 'node-vault',
     all: () => Promise.all(clients.map((v) => v.read('sys/replication/status'))),
@@ -111,27 +188,23 @@ function withNodeVault(clusters: SimCluster[]): Contender {
 }
 
 function floor(clusters: SimCluster[]): Contender {
-  const pools = clusters.map((c) => new Pool(c.address));
-  const read = async (p: Pool): Promise<unknown> => {
-    const res = await p.request({ path: '/v1/sys/replication/status', method: 'GET' });
+  // One connection per cluster, like ours' status connection (src/vault/client.ts dispatcherOptions).
+  const clients = clusters.map((c) => new Client(c.address, { pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 }));
+  const read = async (client: Client): Promise<unknown> => {
+    const res = await client.request({ path: STATUS_PATH, method: 'GET', headers: STATUS_HEADERS });
     return JSON.parse(await res.body.text());
   };
   return {
     name: 'floor',
-    all: () => Promise.all(pools.map(read)),
-    one: () => read(pools[0]),
+    all: () => Promise.all(clients.map(read)),
+    one: () => read(clients[0]),
     close: async () => {
-      await Promise.all(pools.map((p) => p.close()));
+      await Promise.all(clients.map((c) => c.close()));
     },
   };
 }
 
 // ---- measuring ----
-
-let socketsOpened = 0;
-subscribe('net.client.socket', () => {
-  socketsOpened++;
-});
 
 interface Sample {
   wallMs: number;
@@ -167,82 +240,120 @@ interface Result {
   opened: number;
   /** Connections opened during the measured refreshes only. */
   openedMeasured: number;
-  /** Simulator's accepted-connection counter over the same span. */
+  /** Simulator's accepted-connection counter over the same spans. */
   simAccepted: number;
+  requests: number;
+  withToken: number;
 }
 
-async function runLatency(sim: SimProcess, clusters: SimCluster[], latencyMs: number): Promise<Result[]> {
+interface LatencyRun {
+  latencyMs: number;
+  results: Result[];
+}
+
+async function runLatency(sim: SimProcess, clusters: SimCluster[], latencyMs: number): Promise<LatencyRun> {
   await sim.command({ cmd: 'latency', ms: latencyMs });
   const contenders = [ours(clusters), withNodeVault(clusters), floor(clusters)];
-  const results: Result[] = [];
-  for (const c of contenders) {
-    // Warm-up: open the connections, JIT the paths. Counted in `opened`.
-    const s0 = socketsOpened;
+  const results: Result[] = contenders.map((c) => ({ name: c.name, all: [], one: [], opened: 0, openedMeasured: 0, simAccepted: 0, requests: 0, withToken: 0 }));
+  /** One contender's turn, with what it did on the wire billed to it. */
+  const turn = async <T>(idx: number, measured: boolean, work: () => Promise<T>): Promise<T> => {
+    const c = contenders[idx];
+    const r = results[idx];
+    const key = `${c.name}@${latencyMs}`;
+    const before = { ...tallyOf(key) };
     const sim0 = await sim.connections();
-    for (let i = 0; i < WARMUP; i++) await c.all();
-    results.push({ name: c.name, all: [], one: [], opened: socketsOpened - s0, openedMeasured: 0, simAccepted: (await sim.connections()) - sim0 });
+    active = key;
+    try {
+      return await work();
+    } finally {
+      active = 'idle';
+      const after = tallyOf(key);
+      r.opened += after.sockets - before.sockets;
+      if (measured) r.openedMeasured += after.sockets - before.sockets;
+      r.requests += after.requests - before.requests;
+      r.withToken += after.withToken - before.withToken;
+      r.simAccepted += (await sim.connections()) - sim0;
+    }
+  };
+  // Warm-up, interleaved too: connections open, the JIT compiles every contender's path.
+  for (let i = 0; i < WARMUP; i++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const idx = (i + k) % contenders.length;
+      await turn(idx, false, () => contenders[idx].all());
+    }
   }
-  const simMeasured = contenders.map(() => 0);
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const idx = (round + k) % contenders.length;
-      const c = contenders[idx];
       const r = results[idx];
-      const s0 = socketsOpened;
-      const sim0 = await sim.connections();
-      r.all.push(await measure(() => c.all()));
-      r.one.push(await measure(() => c.one()));
-      r.openedMeasured += socketsOpened - s0;
-      r.opened += socketsOpened - s0;
-      simMeasured[idx] += (await sim.connections()) - sim0;
+      await turn(idx, true, async () => {
+        r.all.push(await measure(() => contenders[idx].all()));
+        r.one.push(await measure(() => contenders[idx].one()));
+      });
     }
   }
-  results.forEach((r, i) => (r.simAccepted += simMeasured[i]));
   for (const c of contenders) await c.close();
-  return results;
+  return { latencyMs, results };
 }
 
-function report(latencyMs: number, results: Result[]): string {
-  const by = (n: string): Result => results.find((r) => r.name === n) as Result;
-  const [o, nv, fl] = [by('ours'), by('node-vault'), by('floor')];
+const by = (run: LatencyRun, name: string): Result => run.results.find((r) => r.name === name) as Result;
+const wallAll = (r: Result): number => median(r.all.map((s) => s.wallMs));
+const wallOne = (r: Result): number => median(r.one.map((s) => s.wallMs));
+const cpu = (r: Result): number => median(r.all.map((s) => s.cpuMs));
+
+function report({ latencyMs, results }: LatencyRun): string {
   const lines: string[] = [];
-  lines.push(`### ${latencyMs} ms latency (${CLUSTERS} clusters; median of ${ROUNDS} samples of ${BATCH} refreshes each, after ${WARMUP} warm-up refreshes)`);
+  lines.push(`### ${latencyMs} ms latency (${CLUSTERS} clusters; median of ${ROUNDS} samples of ${BATCH} refreshes each, after ${WARMUP} warm-up refreshes; all interleaved)`);
   lines.push('');
-  lines.push('| contender | refresh all: wall ms | CPU ms | refresh one: wall ms | all / one (wall) | connections opened (warm-up + measured) | during measured refreshes | sim accepted |');
-  lines.push('|---|---|---|---|---|---|---|---|');
-  for (const r of [o, nv, fl]) {
-    const wall = median(r.all.map((s) => s.wallMs));
-    const one = median(r.one.map((s) => s.wallMs));
-    lines.push(`| ${r.name} | ${f(wall)} | ${f(median(r.all.map((s) => s.cpuMs)))} | ${f(one)} | ${f(wall / one)}× | ${r.opened} | ${r.openedMeasured} | ${r.simAccepted} |`);
+  lines.push('| contender | refresh all: wall ms | CPU ms | refresh one: wall ms | all / one (wall) | connections opened (warm-up + measured) | during measured refreshes | sim accepted | requests | with a token |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    lines.push(`| ${r.name} | ${f(wallAll(r))} | ${f(cpu(r))} | ${f(wallOne(r))} | ${f(wallAll(r) / wallOne(r))}× | ${r.opened} | ${r.openedMeasured} | ${r.simAccepted} | ${r.requests} | ${r.withToken} |`);
   }
-  const cpu = (r: Result): number => median(r.all.map((s) => s.cpuMs));
-  lines.push('');
-  lines.push(`- CPU ours / floor: **${f(cpu(o) / cpu(fl))}×** (target ≤ 1.5×)`);
-  lines.push(`- CPU ours / node-vault: **${f(cpu(o) / cpu(nv))}×** (target ≤ 0.3×)`);
-  lines.push(`- wall ours: ${CLUSTERS}-cluster refresh / 1-cluster refresh: **${f(median(o.all.map((s) => s.wallMs)) / median(o.one.map((s) => s.wallMs)))}×** (target ≤ 1.5× at 20 ms)`);
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
+function checks(runs: LatencyRun[], selfTest: { undici: boolean; http: boolean }): Check[] {
+  const out: Check[] = [
+    control(selfTest.undici && selfTest.http, `token detectors saw a token sent on purpose (undici: ${selfTest.undici ? 'yes' : 'no'}, node:http: ${selfTest.http ? 'yes' : 'no'})`),
+  ];
+  for (const run of runs) {
+    const [o, nv, fl] = [by(run, 'ours'), by(run, 'node-vault'), by(run, 'floor')];
+    const at = `${run.latencyMs} ms`;
+    const seenAll = run.results.every((r) => r.requests > 0);
+    const tokens = run.results.reduce((a, r) => a + r.withToken, 0);
+    out.push(control(seenAll && tokens === 0, `at ${at} no contender sent a token on its status polls (requests seen: ${run.results.map((r) => `${r.name} ${r.requests}`).join(', ')}; with a token: ${tokens})`));
+    const counted = run.results.reduce((a, r) => a + r.opened, 0);
+    const accepted = run.results.reduce((a, r) => a + r.simAccepted, 0);
+    out.push(control(counted === accepted, `at ${at} connections counted by the client (${counted}) = accepted by the simulator (${accepted})`));
+    if (run.latencyMs === FANOUT_LATENCY) out.push(atMost(`fan-out at ${at}: ${CLUSTERS} clusters ÷ 1 (${f(wallAll(o))} ÷ ${f(wallOne(o))} ms)`, wallAll(o) / wallOne(o), 1.5, '×'));
+    out.push(atMost(`CPU at ${at}: ours ÷ floor (${f(cpu(o))} ÷ ${f(cpu(fl))} ms)`, cpu(o) / cpu(fl), 1.5, '×'));
+    out.push(atMost(`CPU at ${at}: ours ÷ node-vault (${f(cpu(o))} ÷ ${f(cpu(nv))} ms)`, cpu(o) / cpu(nv), 0.3, '×'));
+    out.push(exactly(`connections opened by ours at ${at} (${CLUSTERS} clusters)`, o.opened, CLUSTERS));
+    out.push(exactly(`connections opened by ours during the measured refreshes at ${at}`, o.openedMeasured, 0));
+  }
+  return out;
+}
+
+async function main(): Promise<Check[]> {
   const sim = new SimProcess();
   try {
     const clusters = await sim.ready;
     if (clusters.length !== CLUSTERS) throw new Error(`expected ${CLUSTERS} clusters, got ${clusters.length}`);
-    const out: string[] = [];
-    out.push(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}`);
-    out.push(UNCONFIGURED ? 'topology: replication disabled everywhere' : 'topology: groups of 5, one performance primary + 4 streaming secondaries each');
+    console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(UNCONFIGURED ? 'topology: replication disabled everywhere' : 'topology: groups of 5, one performance primary + 4 streaming secondaries each');
+    console.log('status polls: no contender sends X-Vault-Token; floor = one undici Client (one connection) per cluster');
+    const selfTest = await tokenDetectorSelfTest(clusters[0]);
+    const runs: LatencyRun[] = [];
     for (const latency of LATENCIES) {
-      const results = await runLatency(sim, clusters, latency);
-      out.push('', report(latency, results));
-      console.log(out.at(-1));
+      const run = await runLatency(sim, clusters, latency);
+      runs.push(run);
+      console.log('\n' + report(run));
     }
-    console.log('\n---\n' + out.join('\n'));
+    return checks(runs, selfTest);
   } finally {
     await sim.stop();
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+runBench('poll-fanout', main);

@@ -1,27 +1,34 @@
-// Poll soak (design.md target): "10,000 polls of 20 clusters: heap growth ≤ 5 MB, open sockets =
-// number of clusters."
+// Poll soak (design.md target, round 1): "10k polls × 20 clusters ≤ 5 MB heap", and one
+// connection per cluster.
 //
 // The simulator runs in a child process (`test/vault-sim/cli.ts --clusters N --state-file F`), so
 // its memory and CPU are not in the figures. Clusters are set up in groups of five: a primary with
 // performance and DR enabled, three performance secondaries and one DR secondary, all streaming
 // with 1 s heartbeats, so status documents change between polls as in real use.
 //
-// One poll round = what the extension does on each refresh: `Poller.refresh()` of
-// src/clusters/poller.ts over a `ClusterRegistry` (in-memory settings and SecretStorage, every
-// cluster logged in with a token unless --logged-out): per cluster `sys/health` +
-// `sys/replication/status` + the registry's periodic token check, then the views of all clusters
-// derived together and `onDidPoll` fired. ROUNDS back-to-back rounds = ROUNDS polls of every
-// cluster. The same count is then done by the floor: one bare undici Client per cluster,
-// health + replication status + JSON.parse, nothing kept.
+// Two contenders in one process, interleaved in blocks (BLOCK rounds of one, then BLOCK rounds of
+// the other, …), never all of one first:
+//   extension poller — what the extension does on each refresh: `Poller.refresh()` of
+//     src/clusters/poller.ts over a `ClusterRegistry` (in-memory settings and SecretStorage, every
+//     cluster logged in with a token unless --logged-out): per cluster `sys/health` +
+//     `sys/replication/status` + the registry's periodic token check, then the views of all
+//     clusters derived together and `onDidPoll` fired;
+//   floor — one bare undici Client per cluster, health + replication status + JSON.parse, nothing
+//     kept, no token (the status endpoints are unauthenticated).
+// ROUNDS rounds of each = ROUNDS polls of every cluster by each.
 //
-// Per phase: heap used after a forced GC (needs --expose-gc) before (once the warm-up's per-poll
-// timeout signals have expired), at checkpoints, right after the last round (10 s of polls still
-// hold their timeout signals then) and again once those have expired ("settled"),
-// RSS, sockets open client-side per cluster (net.client.socket diagnostics channel), socket fds of
-// this process (/proc/self/fd), and TCP connections the simulator accepted per cluster.
+// Heap used of the process after a forced GC (needs --expose-gc): before (after the interleaved
+// warm-up, once its per-poll timeout signals expired), at checkpoints, right after the last round
+// (10 s of polls still hold their timeout signals then) and once those expired ("settled"). It is
+// the growth of both contenders together, so the check is stricter than the extension's alone.
+// Sockets are billed to the contender that was running when each was opened: open sockets per
+// cluster at the end (net.client.socket diagnostics channel), socket fds of this process
+// (/proc/self/fd), TCP connections the simulator accepted per cluster after the warm-up.
+// Positive control: the floor (one Client per cluster) must show exactly one open socket per
+// cluster, so the census demonstrably counts. Last line: the verdict (bench/verdict.ts).
 //
-//   npm run bench:poll-soak [-- --clusters 20 --rounds 10000 --checkpoints 10 --logged-out
-//                             --max-minutes 8 --json]
+//   npm run bench:poll-soak [-- --clusters 20 --rounds 10000 --block 50 --checkpoints 10 --logged-out
+//                             --max-minutes 12 --json]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
@@ -36,6 +43,7 @@ import { ClusterSecrets } from '../src/clusters/secrets.js';
 import { Log, type LogSink } from '../src/log.js';
 import { VaultClient } from '../src/vault/client.js';
 import { memoryApprovals, memorySecretStorage, memorySettings } from '../test/unit/clusters-fakes.js';
+import { atMost, control, exactly, fact, runBench, type Check } from './verdict.js';
 
 // ---- options ----
 
@@ -51,8 +59,10 @@ const CLUSTERS = numArg('clusters', 20);
 const ROUNDS = numArg('rounds', 10_000);
 const CHECKPOINTS = numArg('checkpoints', 10);
 const WARMUP = numArg('warmup', 200);
-/** Per phase; a phase that hits it stops early and says how many rounds it did. */
-const MAX_MS = numArg('max-minutes', 8) * 60_000;
+/** Rounds of one contender before the other takes its turn. */
+const BLOCK = numArg('block', 50);
+/** For the whole interleaved run; hitting it stops early (and misses the target: too few rounds). */
+const MAX_MS = numArg('max-minutes', 12) * 60_000;
 const LOGGED_OUT = process.argv.includes('--logged-out');
 const JSON_OUT = process.argv.includes('--json');
 const MB = 1024 * 1024;
@@ -189,26 +199,35 @@ async function replicate(sim: SimProcess, state: SimState): Promise<Map<string, 
 
 // ---- client-side sockets ----
 
-/** Every TCP socket this process opens (undici and node:http both go through net). */
-const liveSockets = new Set<Socket>();
-/** Ports of the simulated clusters: connections to them are counted in `socketsOpened`. */
+/** The contender whose rounds are running; sockets opened now are billed to it. */
+let active = 'setup';
+/** Every TCP socket this process opens (undici and node:http both go through net), with its owner. */
+const liveSockets = new Map<Socket, string>();
+/** Ports of the simulated clusters: connections to them are counted per owner. */
 const clusterPorts = new Set<number>();
-let socketsOpened = 0;
+const socketsOpened = new Map<string, number>();
 subscribe('net.client.socket', (message) => {
   const socket = (message as { socket: Socket }).socket;
-  liveSockets.add(socket);
+  const owner = active;
+  liveSockets.set(socket, owner);
   socket.once('connect', () => {
-    if (socket.remotePort !== undefined && clusterPorts.has(socket.remotePort)) socketsOpened++;
+    if (socket.remotePort !== undefined && clusterPorts.has(socket.remotePort)) socketsOpened.set(owner, (socketsOpened.get(owner) ?? 0) + 1);
   });
   socket.once('close', () => liveSockets.delete(socket));
 });
 
-/** Open sockets per simulated cluster (by the port they are connected to); others (control, strays) under "other". */
-function socketCensus(portToCluster: Map<number, string>): { perCluster: Map<string, number>; total: number; other: number } {
+interface Census {
+  perCluster: Map<string, number>;
+  total: number;
+  other: number;
+}
+
+/** Open sockets of `owner` per simulated cluster (by the port they are connected to); others (control, strays) under "other". */
+function socketCensus(portToCluster: Map<number, string>, owner: string): Census {
   const perCluster = new Map<string, number>();
   let other = 0;
-  for (const s of liveSockets) {
-    if (s.destroyed) continue;
+  for (const [s, o] of liveSockets) {
+    if (s.destroyed || o !== owner) continue;
     const name = s.remotePort === undefined ? undefined : portToCluster.get(s.remotePort);
     if (name) perCluster.set(name, (perCluster.get(name) ?? 0) + 1);
     else other++;
@@ -335,36 +354,40 @@ function bareUndici(state: SimState): Phase {
   };
 }
 
-// ---- running a phase ----
+// ---- the interleaved run ----
 
 interface Checkpoint {
+  /** Rounds done by each contender. */
   round: number;
   elapsedS: number;
   heapUsed: number;
   rss: number;
-  openSockets: number;
 }
 
-interface PhaseResult {
+interface ContenderResult {
   name: string;
   rounds: number;
-  requestedRounds: number;
+  /** Seconds spent in this contender's rounds. */
+  seconds: number;
+  openedAfterWarmup: number;
+  census: Census;
+  problems: string[];
+  notes: string[];
+}
+
+interface RunResult {
+  contenders: ContenderResult[];
+  rounds: number;
   seconds: number;
   before: Mem;
   after: Mem;
   settled: Mem;
   checkpoints: Checkpoint[];
-  /** Least-squares slope of heap used over the checkpoints after the first, bytes per 1000 rounds. */
+  /** Least-squares slope of heap used over the checkpoints after the first, bytes per 1000 rounds (of each). */
   slopePer1000: number;
-  socketsOpenedDuring: number;
-  openPerCluster: Map<string, number>;
-  openTotal: number;
-  openOther: number;
   fdSockets: number;
   acceptedDuring: Record<string, number>;
   acceptedTotal: Record<string, number>;
-  problems: string[];
-  notes: string[];
 }
 
 function slope(points: { x: number; y: number }[]): number {
@@ -381,31 +404,51 @@ function slope(points: { x: number; y: number }[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-async function runPhase(sim: SimProcess, phase: Phase, portToCluster: Map<number, string>): Promise<PhaseResult> {
-  log(`\n${phase.name}: warm-up ${WARMUP} rounds (connections opened, code compiled)`);
-  for (let i = 0; i < WARMUP; i++) await phase.round();
-  if (phase.settleMs > 0) {
-    // The baseline is taken settled too, so both ends are compared without in-flight timeout signals.
-    log(`${phase.name}: waiting ${(phase.settleMs / 1000).toFixed(0)} s for the warm-up's per-poll timeouts to expire`);
-    await sleep(phase.settleMs);
+async function runInterleaved(sim: SimProcess, phases: Phase[], portToCluster: Map<number, string>): Promise<RunResult> {
+  const spent = new Map(phases.map((p) => [p.name, 0]));
+  /** `count` rounds of `phase`, billed to it (time, sockets). */
+  const rounds = async (phase: Phase, count: number): Promise<void> => {
+    active = phase.name;
+    const t = Date.now();
+    try {
+      for (let i = 0; i < count; i++) await phase.round();
+    } finally {
+      spent.set(phase.name, (spent.get(phase.name) ?? 0) + Date.now() - t);
+      active = 'between rounds';
+    }
+  };
+  log(`\nwarm-up: ${WARMUP} rounds of each, interleaved in blocks of ${BLOCK} (connections opened, code compiled)`);
+  for (let done = 0; done < WARMUP; done += BLOCK) {
+    for (const p of phases) await rounds(p, Math.min(BLOCK, WARMUP - done));
   }
+  const settleMs = Math.max(...phases.map((p) => p.settleMs));
+  if (settleMs > 0) {
+    // The baseline is taken settled too, so both ends are compared without in-flight timeout signals.
+    log(`waiting ${(settleMs / 1000).toFixed(0)} s for the warm-up's per-poll timeouts to expire`);
+    await sleep(settleMs);
+  }
+  for (const p of phases) spent.set(p.name, 0);
   const accepted0 = await sim.accepted();
-  const opened0 = socketsOpened;
+  const opened0 = new Map(phases.map((p) => [p.name, socketsOpened.get(p.name) ?? 0]));
   const before = collectedMemory();
-  const checkpoints: Checkpoint[] = [{ round: 0, elapsedS: 0, heapUsed: before.heapUsed, rss: before.rss, openSockets: socketCensus(portToCluster).total }];
+  const checkpoints: Checkpoint[] = [{ round: 0, elapsedS: 0, heapUsed: before.heapUsed, rss: before.rss }];
   const every = Math.max(1, Math.floor(ROUNDS / CHECKPOINTS));
+  let nextCheckpoint = every;
   const t0 = Date.now();
   let done = 0;
-  log(`${phase.name}: ${ROUNDS} rounds × ${CLUSTERS} clusters; heap ${mb(before.heapUsed)} MB after GC`);
+  log(`${ROUNDS} rounds of each × ${CLUSTERS} clusters, blocks of ${BLOCK} (${phases.map((p) => p.name).join(', then ')}, …); heap ${mb(before.heapUsed)} MB after GC`);
   while (done < ROUNDS) {
-    await phase.round();
-    done++;
-    if (done % every === 0 || done === ROUNDS) {
+    const count = Math.min(BLOCK, ROUNDS - done);
+    for (const p of phases) await rounds(p, count);
+    done += count;
+    if (done >= nextCheckpoint || done === ROUNDS) {
+      nextCheckpoint += every;
       const m = collectedMemory();
       const elapsedS = (Date.now() - t0) / 1000;
-      const open = socketCensus(portToCluster).total;
-      checkpoints.push({ round: done, elapsedS, heapUsed: m.heapUsed, rss: m.rss, openSockets: open });
-      log(`  ${String(done).padStart(6)} rounds  ${elapsedS.toFixed(1).padStart(6)} s  ${(done / elapsedS).toFixed(0).padStart(5)} rounds/s  heap ${mb(m.heapUsed)} MB  rss ${mb(m.rss, 0)} MB  sockets ${open}`);
+      checkpoints.push({ round: done, elapsedS, heapUsed: m.heapUsed, rss: m.rss });
+      const speeds = phases.map((p) => `${p.name} ${(done / ((spent.get(p.name) ?? 1) / 1000)).toFixed(0)} rounds/s`).join(', ');
+      const open = phases.map((p) => `${socketCensus(portToCluster, p.name).total}`).join(' + ');
+      log(`  ${String(done).padStart(6)} rounds each  ${elapsedS.toFixed(1).padStart(6)} s  heap ${mb(m.heapUsed)} MB  rss ${mb(m.rss, 0)} MB  sockets ${open}  (${speeds})`);
     }
     if (Date.now() - t0 > MAX_MS) {
       log(`  stopped at ${done} rounds: --max-minutes ${MAX_MS / 60_000} reached`);
@@ -414,26 +457,27 @@ async function runPhase(sim: SimProcess, phase: Phase, portToCluster: Map<number
   }
   const seconds = (Date.now() - t0) / 1000;
   const after = collectedMemory();
-  const census = socketCensus(portToCluster);
   const fdSockets = socketFds();
   const accepted1 = await sim.accepted();
-  const socketsOpenedDuring = socketsOpened - opened0;
+  const contenders: ContenderResult[] = phases.map((p) => ({
+    name: p.name, rounds: done, seconds: (spent.get(p.name) ?? 0) / 1000,
+    openedAfterWarmup: (socketsOpened.get(p.name) ?? 0) - (opened0.get(p.name) ?? 0),
+    census: socketCensus(portToCluster, p.name), problems: p.problems(), notes: p.notes(),
+  }));
   let settled = after;
-  if (phase.settleMs > 0) {
-    log(`${phase.name}: waiting ${(phase.settleMs / 1000).toFixed(0)} s for per-poll timeouts to expire, then GC again`);
-    await sleep(phase.settleMs);
+  if (settleMs > 0) {
+    log(`waiting ${(settleMs / 1000).toFixed(0)} s for per-poll timeouts to expire, then GC again`);
+    await sleep(settleMs);
     settled = collectedMemory();
   }
-  const acceptedDuring = Object.fromEntries(Object.entries(accepted1).map(([n, v]) => [n, v - (accepted0[n] ?? 0)]));
-  const result: PhaseResult = {
-    name: phase.name, rounds: done, requestedRounds: ROUNDS, seconds, before, after, settled, checkpoints,
+  return {
+    contenders, rounds: done, seconds, before, after, settled, checkpoints,
     // From the first checkpoint on: before it, the poller's in-flight timeout signals (10 s worth of polls) build up once.
     slopePer1000: slope(checkpoints.slice(checkpoints.length > 2 ? 1 : 0).map((c) => ({ x: c.round / 1000, y: c.heapUsed }))),
-    socketsOpenedDuring, openPerCluster: census.perCluster, openTotal: census.total, openOther: census.other, fdSockets,
-    acceptedDuring, acceptedTotal: accepted1, problems: phase.problems(), notes: phase.notes(),
+    fdSockets,
+    acceptedDuring: Object.fromEntries(Object.entries(accepted1).map(([n, v]) => [n, v - (accepted0[n] ?? 0)])),
+    acceptedTotal: accepted1,
   };
-  await phase.close();
-  return result;
 }
 
 function log(line: string): void {
@@ -441,7 +485,7 @@ function log(line: string): void {
   else console.log(line);
 }
 
-// ---- report ----
+// ---- report and verdict ----
 
 function distribution(values: number[]): string {
   const counts = new Map<number, number>();
@@ -449,57 +493,59 @@ function distribution(values: number[]): string {
   return [...counts].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${n}×${v}`).join(', ');
 }
 
-function mostCommon(values: number[]): number | undefined {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
+const EXTENSION = 'extension poller';
+const FLOOR = 'bare undici floor';
 
-function report(results: PhaseResult[], names: string[], fdsAtStart: number): void {
-  const ours = results[0];
-  const floor = results[1];
-  const growth = (r: PhaseResult, m: Mem) => m.heapUsed - r.before.heapUsed;
+function report(r: RunResult, names: string[], fdsAtStart: number): void {
+  const growth = (m: Mem) => m.heapUsed - r.before.heapUsed;
   const lines: string[] = [];
   lines.push('');
   lines.push(`poll soak: ${CLUSTERS} clusters, ${LOGGED_OUT ? 'logged out' : 'logged in with a token each'}, Node ${process.version}, ${cpus().length} cores, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   lines.push('');
-  lines.push('| phase | rounds (polls of each cluster) | time | heap before | heap after (growth) | heap settled (growth) | slope per 1000 rounds | RSS before → after |');
-  lines.push('|---|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    lines.push(`| ${r.name} | ${r.rounds}${r.rounds < r.requestedRounds ? ` of ${r.requestedRounds} (time cap)` : ''} | ${r.seconds.toFixed(0)} s (${(r.rounds / r.seconds).toFixed(0)} rounds/s) | ${mb(r.before.heapUsed)} MB | ${mb(r.after.heapUsed)} MB (${mb(growth(r, r.after))}) | ${mb(r.settled.heapUsed)} MB (${mb(growth(r, r.settled))}) | ${(r.slopePer1000 / 1024).toFixed(1)} KB | ${mb(r.before.rss, 0)} → ${mb(r.settled.rss, 0)} MB |`);
-  }
-  lines.push('');
-  lines.push('| phase | sockets open at end (per cluster) | other sockets | socket fds of process | connections to the clusters opened after warm-up | connections accepted by the simulator after warm-up (per cluster) | accepted since start (per cluster) |');
+  lines.push('| rounds of each (polls of every cluster) | time (both, interleaved) | heap before | heap after (growth) | heap settled (growth) | slope per 1000 rounds | RSS before → settled |');
   lines.push('|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    const per = names.map((n) => r.openPerCluster.get(n) ?? 0);
-    const usual = mostCommon(per);
-    const odd = names.filter((n) => (r.openPerCluster.get(n) ?? 0) !== usual).map((n) => `${n}: ${r.openPerCluster.get(n) ?? 0}`);
-    lines.push(`| ${r.name} | ${r.openTotal} (${distribution(per)}${odd.length && odd.length <= 5 ? `; ${odd.join(', ')}` : ''}) | ${r.openOther} | ${r.fdSockets} | ${r.socketsOpenedDuring} | ${distribution(names.map((n) => r.acceptedDuring[n] ?? 0))} | ${distribution(names.map((n) => r.acceptedTotal[n] ?? 0))} |`);
-  }
-  lines.push(`(socket fds of this process before the simulator started: ${fdsAtStart})`);
-  const ourGrowth = Math.max(growth(ours, ours.after), growth(ours, ours.settled));
-  const settledGrowth = growth(ours, ours.settled);
+  lines.push(`| ${r.rounds}${r.rounds < ROUNDS ? ` of ${ROUNDS} (time cap)` : ''} | ${r.seconds.toFixed(0)} s | ${mb(r.before.heapUsed)} MB | ${mb(r.after.heapUsed)} MB (${mb(growth(r.after))}) | ${mb(r.settled.heapUsed)} MB (${mb(growth(r.settled))}) | ${(r.slopePer1000 / 1024).toFixed(1)} KB | ${mb(r.before.rss, 0)} → ${mb(r.settled.rss, 0)} MB |`);
   lines.push('');
-  lines.push(`heap growth (extension poller, settled): ${mb(settledGrowth)} MB = ${(settledGrowth / (5 * MB)).toFixed(2)}× the 5 MB target; right after the last round: ${mb(growth(ours, ours.after))} MB (${(growth(ours, ours.after) / (5 * MB)).toFixed(2)}×)`);
-  if (floor) lines.push(`floor (bare undici, same rounds) settled growth: ${mb(growth(floor, floor.settled))} MB; extension − floor: ${mb(settledGrowth - growth(floor, floor.settled))} MB`);
-  lines.push(`open sockets to the clusters at the end: ${ours.openTotal} for ${CLUSTERS} clusters = ${(ours.openTotal / CLUSTERS).toFixed(2)}× the target (floor: ${floor ? floor.openTotal : '-'})`);
-  const memOk = ourGrowth <= 5 * MB;
-  const socketsOk = ours.openTotal === CLUSTERS && Object.values(ours.acceptedDuring).every((n) => n === 0);
-  lines.push(`target: heap ${memOk ? 'met' : 'MISSED'}, sockets ${socketsOk ? 'met' : 'MISSED'}${ours.rounds < ROUNDS ? ` (only ${ours.rounds} rounds done)` : ''}`);
-  for (const r of results) if (r.problems.length) lines.push(`problems in ${r.name}: ${r.problems.slice(0, 5).join('; ')}`);
-  for (const r of results) if (r.notes.length) lines.push(`notes on ${r.name}: ${r.notes.join('; ')}`);
+  lines.push('| contender | time in its rounds | rounds/s | sockets open at end (per cluster) | other sockets | connections to the clusters opened after warm-up |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const c of r.contenders) {
+    const per = names.map((n) => c.census.perCluster.get(n) ?? 0);
+    lines.push(`| ${c.name} | ${c.seconds.toFixed(0)} s | ${(c.rounds / c.seconds).toFixed(0)} | ${c.census.total} (${distribution(per)}) | ${c.census.other} | ${c.openedAfterWarmup} |`);
+  }
+  lines.push(`simulator: connections accepted after warm-up (per cluster) ${distribution(names.map((n) => r.acceptedDuring[n] ?? 0))}; since start ${distribution(names.map((n) => r.acceptedTotal[n] ?? 0))}`);
+  lines.push(`socket fds of this process at the end: ${r.fdSockets} (before the simulator started: ${fdsAtStart})`);
+  for (const c of r.contenders) if (c.problems.length) lines.push(`problems in ${c.name}: ${c.problems.slice(0, 5).join('; ')}`);
+  for (const c of r.contenders) if (c.notes.length) lines.push(`notes on ${c.name}: ${c.notes.join('; ')}`);
   log(lines.join('\n'));
   if (JSON_OUT) {
-    const plain = results.map((r) => ({ ...r, openPerCluster: Object.fromEntries(r.openPerCluster) }));
-    console.log(JSON.stringify({ clusters: CLUSTERS, loggedIn: !LOGGED_OUT, node: process.version, results: plain }, null, 2));
+    const plain = { ...r, contenders: r.contenders.map((c) => ({ ...c, census: { ...c.census, perCluster: Object.fromEntries(c.census.perCluster) } })) };
+    console.log(JSON.stringify({ clusters: CLUSTERS, loggedIn: !LOGGED_OUT, node: process.version, block: BLOCK, result: plain }, null, 2));
   }
 }
 
-async function main(): Promise<void> {
+function checks(r: RunResult, names: string[]): Check[] {
+  const ext = r.contenders.find((c) => c.name === EXTENSION) as ContenderResult;
+  const fl = r.contenders.find((c) => c.name === FLOOR) as ContenderResult;
+  const growth = Math.max(r.after.heapUsed, r.settled.heapUsed) - r.before.heapUsed;
+  const perCluster = (c: ContenderResult) => names.every((n) => c.census.perCluster.get(n) === 1);
+  const accepted = Object.values(r.acceptedDuring).reduce((a, n) => a + n, 0);
+  const problems = r.contenders.flatMap((c) => c.problems.map((p) => `${c.name}: ${p}`));
+  return [
+    control(fl.census.total === CLUSTERS && perCluster(fl), `the socket census counts the floor's one Client per cluster: ${fl.census.total} open for ${CLUSTERS} clusters`),
+    control(problems.length === 0, `every poll succeeded${problems.length ? ` (${problems.slice(0, 3).join('; ')})` : ''}`),
+    fact(r.rounds === ROUNDS, `${r.rounds} of ${ROUNDS} rounds done within --max-minutes`),
+    atMost(`heap growth after ${r.rounds} rounds of each (extension + floor, larger of right-after and settled)`, growth / MB, 5, ' MB'),
+    exactly(`sockets the extension poller holds open (${CLUSTERS} clusters)`, ext.census.total, CLUSTERS),
+    fact(perCluster(ext), `one open socket per cluster for the extension poller (${distribution(names.map((n) => ext.census.perCluster.get(n) ?? 0))})`),
+    exactly('connections the extension poller opened after warm-up', ext.openedAfterWarmup, 0),
+    exactly('connections the simulator accepted after warm-up', accepted, 0),
+  ];
+}
+
+async function main(): Promise<Check[]> {
   const fdsAtStart = socketFds();
   const sim = new SimProcess();
-  let phase: Phase | undefined;
+  const phases: Phase[] = [];
   try {
     log(`starting the simulator (${CLUSTERS} clusters, child process)`);
     const state = await sim.start();
@@ -509,21 +555,18 @@ async function main(): Promise<void> {
     log('setting up replication: groups of 5 = primary (performance + DR), 3 performance secondaries, 1 DR secondary');
     const tokens = await replicate(sim, state);
     await sleep(200); // closed setup sockets leave the census
-    const results: PhaseResult[] = [];
-    phase = await extensionPoller(state, tokens);
-    results.push(await runPhase(sim, phase, portToCluster));
-    phase = bareUndici(state);
-    results.push(await runPhase(sim, phase, portToCluster));
-    phase = undefined;
-    report(results, names, fdsAtStart);
-    if (results.some((r) => r.problems.length)) process.exitCode = 1;
+    // The extension's logins (lookup-self) open its connections: they are the poller's.
+    active = EXTENSION;
+    phases.push(await extensionPoller(state, tokens));
+    active = 'setup';
+    phases.push(bareUndici(state));
+    const result = await runInterleaved(sim, phases, portToCluster);
+    report(result, names, fdsAtStart);
+    return checks(result, names);
   } finally {
-    await phase?.close().catch(() => undefined);
+    for (const p of phases) await p.close().catch(() => undefined);
     await sim.stop();
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench('poll-soak', main);

@@ -220,6 +220,11 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensi
 
 /** Entry names of a zip file (read from its central directory; a .vsix is a zip). */
 export function zipEntries(file) {
+  return zipEntryInfo(file).map((e) => e.name);
+}
+
+/** Entries of a zip file with their compressed and uncompressed sizes, from its central directory. */
+export function zipEntryInfo(file) {
   const buf = readFileSync(file);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
@@ -228,16 +233,16 @@ export function zipEntries(file) {
   if (eocd < 0) throw new Error(`${file} is not a zip file (no end-of-central-directory record)`);
   const count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
-  const names = [];
+  const entries = [];
   for (let n = 0; n < count; n++) {
     if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${n}`);
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
-    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
+    entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), compressedBytes: buf.readUInt32LE(p + 20), bytes: buf.readUInt32LE(p + 24) });
     p += 46 + nameLen + extraLen + commentLen;
   }
-  return names;
+  return entries;
 }
 
 // What the packaged extension may contain (.vscodeignore is an allowlist; vsce adds its manifest).

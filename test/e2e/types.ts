@@ -33,9 +33,18 @@ export interface Step {
   /** Says what a user does or sees, e.g. "open the Clusters view"; named in failure messages. */
   name: string;
   run(ctx: E2EContext): Promise<void>;
+  /**
+   * Uncaught errors of the page (playwright `pageerror`) this step may raise. Every page error is
+   * logged; one that matches none of these (nor the scenario's) fails the step. Errors raised
+   * while the workbench opens count for the first step, those after the last step for the last.
+   */
+  expectedPageErrors?: RegExp[];
 }
 
 export interface Scenario {
   name: string;
+  /** Must not be empty: a scenario that produces fewer step results than it has steps fails. */
   steps: Step[];
+  /** Page errors any step of this scenario may raise (see Step.expectedPageErrors), each with a comment saying why. */
+  expectedPageErrors?: RegExp[];
 }
