@@ -249,7 +249,7 @@ export function zipEntryInfo(file) {
 const VSIX_ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/(extension|http)\.js(\.map)?$/, /^extension\/dist\/webview\//, /^extension\/media\//,
+  /^extension\/dist\/(extension|http)\.js$/, /^extension\/dist\/webview\/(?!.*\.map$)/, /^extension\/media\//,
 ];
 
 /** `vsce package --no-dependencies` into `outFile`; fails when the .vsix holds anything outside the allowlist. */
