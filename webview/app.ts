@@ -43,6 +43,8 @@ export class PanelApp {
   private readonly tabs: HTMLElement & { selectedIndex: number };
   private readonly updatedEl: HTMLElement;
   private readonly healthEl: HTMLElement;
+  /** Why the cluster is at its level: the same words as its row in the explorer. */
+  private readonly reasonEl: HTMLElement;
   private readonly errorEl: HTMLElement;
   private readonly pausedEl: HTMLElement;
   private readonly pauseBtn: HTMLElement;
@@ -66,6 +68,7 @@ export class PanelApp {
     const title = el('h1', { class: 'vr-title', text: initial.cluster });
     const address = el('span', { class: 'vr-address vr-muted', text: initial.address });
     this.healthEl = el('vscode-badge', { class: 'vr-health' });
+    this.reasonEl = el('span', { class: 'vr-health-reason' });
     this.updatedEl = el('span', { class: 'vr-updated vr-muted' });
     this.pauseBtn = el('vscode-button', { attrs: { secondary: '' } });
     this.pauseBtn.addEventListener('click', () => this.host.post({ type: this.state.controls.paused ? 'resume' : 'pause' }));
@@ -86,7 +89,7 @@ export class PanelApp {
     this.noticeEl = el('p', { class: 'vr-banner vr-banner-info', attrs: { role: 'status' } });
     this.noticeEl.hidden = true;
     this.liveEl = el('div', { class: 'vr-sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
-    const header = el('header', { class: 'vr-header' }, el('div', { class: 'vr-heading' }, title, address, this.healthEl, this.updatedEl), controls, this.errorEl, this.pausedEl, this.noticeEl);
+    const header = el('header', { class: 'vr-header' }, el('div', { class: 'vr-heading' }, title, address, this.healthEl, this.reasonEl, this.updatedEl), controls, this.errorEl, this.pausedEl, this.noticeEl);
 
     // Views.
     const summaryEl = el('div');
@@ -203,11 +206,15 @@ export class PanelApp {
     const updated = snap ? t('updatedAt', formatTime(snap.fetchedAt)) : t('neverUpdated');
     if (this.updatedEl.textContent !== updated) this.updatedEl.textContent = updated;
     const health = snap?.summary.health ?? 'unknown';
-    if (this.healthEl.textContent !== health) {
-      this.healthEl.textContent = health;
+    const label = snap?.summary.healthLabel ?? health;
+    if (this.healthEl.textContent !== label || !this.healthEl.classList.contains(`vr-health-${health}`)) {
+      this.healthEl.textContent = label;
       this.healthEl.className = `vr-health vr-health-${health}`;
       this.healthEl.title = snap?.summary.description ?? '';
     }
+    const reason = snap?.summary.reason ?? '';
+    if (this.reasonEl.textContent !== reason) this.reasonEl.textContent = reason;
+    this.reasonEl.hidden = reason === '';
     const err = snap?.error ? t('pollError', snap.error) : '';
     if (this.errorEl.textContent !== err) this.errorEl.textContent = err;
     this.errorEl.hidden = err === '';

@@ -12,7 +12,7 @@
 //   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
 import * as vscode from 'vscode';
 import { COMMAND } from '../flows/catalogue.js';
-import type { HealthCategory, HealthReason } from '../replication/health.js';
+import { headlineReason, type HealthCategory, type HealthReason } from '../replication/health.js';
 import { escapeMarkdown, markdownCode } from '../text/index.js';
 
 export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';
@@ -55,11 +55,10 @@ export function healthText(health: HealthCategory): string {
 
 export const BUSY_ICON = new vscode.ThemeIcon('sync~spin');
 
-/** The first reason of a non-healthy level as a short phrase for a row's description ("" when healthy). */
+/** The headline reason of a non-healthy level for a row's description ("" when healthy): the model's, else the level's name. */
 export function reasonPhrase(level: HealthCategory, reasons: readonly HealthReason[]): string {
   if (level === 'healthy') return '';
-  const first = reasons.find((r) => r.level === level) ?? reasons[0];
-  return first ? first.text.replace(/\.$/, '') : healthText(level);
+  return headlineReason({ level, reasons }) || healthText(level);
 }
 
 /** The reasons of a level as tooltip lines, most severe first (notes last). */

@@ -121,8 +121,12 @@ export interface ModeSummary {
 }
 
 export interface ClusterSummary {
-  /** Health category from the model: healthy, syncing, broken, sealed, unreachable, unknown. */
+  /** Level from the one health model (replication/health.ts): healthy, unknown, syncing, degraded, broken, sealed, unreachable. */
   health: string;
+  /** The level as the badge shows it (translated). */
+  healthLabel: string;
+  /** Why the cluster is at that level, as the explorer's row says it; "" when healthy. */
+  reason: string;
   description: string;
   /** Vault CE / redacted endpoint / enterprise. */
   kind: 'enterprise' | 'ce' | 'redacted' | 'none';

@@ -4,6 +4,7 @@
 // so the host can localize them.
 import type { ClusterView, ModeView, ReplicationType } from '../replication/views.js';
 import type { StateCategory } from '../replication/states.js';
+import type { HealthCategory } from '../replication/health.js';
 import type { ClusterSummary, JsonValue, ModeSummary, NoteDto, PathSegment, PeerRow, ProgressDto, StateBadge, SummaryField } from './protocol.js';
 import { arraySegments } from './protocol.js';
 import { fillPlaceholders, type Translate } from '../text/index.js';
@@ -229,6 +230,16 @@ function notesOf(view: ClusterView, type: ReplicationType | undefined): NoteDto[
   return view.messages.filter((msg) => msg.type === type).map((msg) => ({ severity: msg.severity, text: msg.text }));
 }
 
+const HEALTH_LABELS: Record<HealthCategory, string> = {
+  healthy: 'healthy',
+  unknown: 'unknown',
+  syncing: 'syncing',
+  degraded: 'degraded',
+  broken: 'broken',
+  sealed: 'sealed',
+  unreachable: 'unreachable',
+};
+
 /** The panel's summary of one cluster: built from its derived view and its raw status JSON. */
 export function buildSummary(view: ClusterView, raw: JsonValue | undefined, tr: Translate = fillPlaceholders): ClusterSummary {
   const rawObj = obj(raw);
@@ -252,7 +263,15 @@ export function buildSummary(view: ClusterView, raw: JsonValue | undefined, tr: 
       modes.push(summary);
     }
   }
-  const out: ClusterSummary = { health: view.health, description: view.description, kind: view.statusKind, modes, notes: notesOf(view, undefined) };
+  const out: ClusterSummary = {
+    health: view.health,
+    healthLabel: tr(HEALTH_LABELS[view.health]),
+    reason: view.healthReason,
+    description: view.description,
+    kind: view.statusKind,
+    modes,
+    notes: notesOf(view, undefined),
+  };
   if (view.statusKind === 'ce' && view.performance.mode !== undefined) out.ceMode = view.performance.mode;
   return out;
 }

@@ -13,7 +13,7 @@
 
 import { formatDuration, plural } from '../text/index.js';
 import type { ClusterInfo, HealthStatus, ModeStatus, ReplicationStatus } from '../vault/model.js';
-import { assessCluster, connectsToNoPrimary, type HealthCategory } from './health.js';
+import { assessCluster, connectsToNoPrimary, headlineReason, type HealthCategory } from './health.js';
 import { deriveMessages } from './messages.js';
 import { NOT_REPORTED, describeConnectionState, describeHealthCode, describeState, stateCategory } from './states.js';
 import {
@@ -229,6 +229,7 @@ export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, option
     unreachable,
     loggedIn: input.loggedIn === true,
     health: 'unknown',
+    healthReason: '',
     healthCodeMeaning: describeHealthCode(health?.code),
     nodeRole,
     nodeRoleText: NODE_ROLE_TEXT[nodeRole] + (health?.code === 472 && health.standby === true ? ' (standby node)' : ''),
@@ -250,6 +251,7 @@ export function deriveClusterView(input: ClusterInput, peers?: PeerIndex, option
   // The one health model decides the cluster's and each mode's level.
   const assessment = assessCluster(view);
   view.health = assessment.level;
+  view.healthReason = headlineReason(assessment);
   for (const type of REPLICATION_TYPES) {
     const m = view[type];
     m.health = assessment.modes[type].level;

@@ -467,6 +467,17 @@ export function nextStep(view: ClusterView, loggedIn: boolean = view.loggedIn): 
   return undefined;
 }
 
+/**
+ * The reason shown beside a level (row descriptions, the status bar's tooltip, the panel's header
+ * badge): the first reason at that level, without its final full stop; "" when healthy or when no
+ * reason explains the level. Every view takes it from here, so they all say the same thing.
+ */
+export function headlineReason(health: { level: HealthCategory; reasons: readonly HealthReason[] }): string {
+  if (health.level === 'healthy') return '';
+  const first = health.reasons.find((r) => r.level === health.level) ?? health.reasons[0];
+  return first ? first.text.replace(/\.$/, '') : '';
+}
+
 // ---- helpers ----
 
 /** Most severe first; equal levels keep their order (node, then performance, then DR): the sort is stable. */

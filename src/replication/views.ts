@@ -205,6 +205,8 @@ export interface ClusterView {
   loggedIn: boolean;
   /** The cluster's level (health.ts assessCluster): its node, both modes and every link it owns. */
   health: HealthCategory;
+  /** Why it is at that level (health.ts headlineReason); "" when healthy. */
+  healthReason: string;
   healthCode?: number;
   healthCodeMeaning: string;
   nodeRole: NodeRole;

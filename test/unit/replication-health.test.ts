@@ -5,8 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveAll, deriveClusterView, type ClusterInput } from '../../src/replication/derive.js';
-import { HEALTH_LEVELS, assessCluster, canLogIn, compareHealth, worstHealth, type ClusterHealth, type HealthReason } from '../../src/replication/health.js';
+import { HEALTH_LEVELS, assessCluster, canLogIn, compareHealth, headlineReason, worstHealth, type ClusterHealth, type HealthReason } from '../../src/replication/health.js';
 import { summarizeViews } from '../../src/replication/summary.js';
+import { buildSummary } from '../../src/panel/summaryModel.js';
 import type { ClusterView } from '../../src/replication/views.js';
 import { NOW, health, input, networkError, status, statusWith, type RawMode } from '../fixtures/replication/load.js';
 
@@ -95,6 +96,24 @@ describe('roll-up: a primary and the links it owns', () => {
     assert.equal(h.reasons[0].link?.key, 'us-east-2/dr/dr-1');
     assert.equal(h.reasons[0].link?.clusterId, DR_SET);
     assert.equal(v.dr.secondaries[0].health, 'broken');
+  });
+
+  it('the headline reason is one text for every view: the derived view and the panel header say what the row says', () => {
+    const st = statusWith('both-primary', (d) => {
+      calm(d.performance);
+      d.dr.secondaries![0].connection_status = 'disconnected';
+      delete d.dr.secondaries![0].last_heartbeat;
+    });
+    const v = view('us-east-2', { health: health('200-active'), status: st });
+    const h = assessCluster(v);
+    assert.equal(headlineReason(h), 'DR secondary dr-1 is disconnected', 'the first reason at the level, without its full stop');
+    assert.equal(v.healthReason, headlineReason(h));
+    assert.equal(headlineReason(h.modes.dr), 'DR secondary dr-1 is disconnected', 'the DR row says the same');
+    assert.equal(headlineReason(h.modes.performance), '', 'a healthy row has no reason');
+    const summary = buildSummary(v, undefined);
+    assert.deepEqual([summary.health, summary.healthLabel, summary.reason], ['degraded', 'degraded', 'DR secondary dr-1 is disconnected']);
+    const calmView = view('us-east-2', { health: health('200-active'), status: statusWith('both-primary', (d) => calm(d.performance)) });
+    assert.deepEqual([calmView.health, calmView.healthReason, buildSummary(calmView, undefined).reason], ['healthy', '', '']);
   });
 
   it('a secondary lagging past the canary threshold makes its primary degraded (performance and DR)', () => {

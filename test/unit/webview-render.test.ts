@@ -314,6 +314,36 @@ describe('webview: a changed connection_status', () => {
   });
 });
 
+describe('webview: the header says the cluster\'s level and why, as its explorer row does', () => {
+  it('a disconnected secondary turns the badge degraded with the reason; reconnected, healthy with none', async () => {
+    const host = new HostPipeline();
+    const a = bigStatus({ secondaries: 2 }) as { data: { performance: { secondaries: Record<string, unknown>[] } } };
+    const first = host.ingest(a, T0);
+    const page = await open(host);
+    const badge = (): [string | null, string] => {
+      const b = page.document.querySelector('.vr-heading .vr-health')!;
+      return [b.textContent, b.className];
+    };
+    const reason = page.document.querySelector<HTMLElement>('.vr-heading .vr-health-reason')!;
+    assert.equal(first.snapshot.summary.health, 'healthy', 'the fixture: every secondary connected and calm');
+    assert.deepEqual(badge(), ['healthy', 'vr-health vr-health-healthy']);
+    assert.equal(reason.hidden, true, 'no reason while healthy');
+
+    const b = structuredClone(a);
+    b.data.performance.secondaries[1].connection_status = 'disconnected';
+    const degraded = host.ingest(b, T0 + 5000);
+    send(page, degraded);
+    assert.deepEqual(badge(), ['degraded', 'vr-health vr-health-degraded']);
+    assert.equal(reason.hidden, false);
+    assert.match(reason.textContent ?? '', /^Performance secondary secondary-0001 is disconnected/);
+    assert.equal(reason.textContent, degraded.snapshot.summary.reason, 'the text the host derived, as is');
+
+    send(page, host.ingest(structuredClone(a), T0 + 10_000));
+    assert.deepEqual(badge(), ['healthy', 'vr-health vr-health-healthy']);
+    assert.equal(reason.hidden, true);
+  });
+});
+
 describe('webview: restored after a window reload', () => {
   it('takes the tab, tree expansion and history filter the serializer handed back', async () => {
     const host = new HostPipeline();
