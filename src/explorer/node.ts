@@ -12,7 +12,7 @@
 //   message node    `message+<code>`, e.g. `message+not-logged-in`, `message+unreachable`
 import * as vscode from 'vscode';
 import { COMMAND } from '../flows/catalogue.js';
-import { headlineReason, type HealthCategory, type HealthReason } from '../replication/health.js';
+import { headlineReason, reasonText, type HealthCategory, type HealthReason } from '../replication/health.js';
 import { escapeMarkdown, markdownCode } from '../text/index.js';
 
 export type NodeKind = 'cluster' | 'mode' | 'secondary' | 'primaryLink' | 'detail' | 'message' | 'policies' | 'policy';
@@ -65,7 +65,7 @@ export function reasonPhrase(level: HealthCategory, reasons: readonly HealthReas
 export function appendReasons(md: vscode.MarkdownString, reasons: readonly HealthReason[]): void {
   for (const r of reasons) {
     md.appendMarkdown(`- ${r.level === 'healthy' ? escapeMarkdown(vscode.l10n.t('note')) : `**${escapeMarkdown(healthText(r.level))}**`}: `);
-    md.appendText(r.text);
+    md.appendText(reasonText(r));
     md.appendMarkdown('\n');
   }
 }

@@ -106,9 +106,17 @@ export interface LinkRef {
 export interface HealthReason {
   level: HealthCategory;
   code: HealthReasonCode;
+  /** One sentence that stays the same from poll to poll while the cause does (rows show it). */
   text: string;
+  /** What was measured, which changes with every poll (e.g. "last heartbeat 1.5 s ago"); tooltips and messages add it. */
+  detail?: string;
   type?: ReplicationType;
   link?: LinkRef;
+}
+
+/** The reason in full: its sentence with what was measured, e.g. "… is disconnected (last heartbeat 1.5 s ago)." */
+export function reasonText(r: HealthReason): string {
+  return r.detail ? `${r.text.replace(/\.$/, '')} (${r.detail}).` : r.text;
 }
 
 /** One link as the cluster that owns it sees it. */
@@ -206,8 +214,11 @@ function assessMode(view: ClusterView, m: ModeView): ModeHealth {
   const reasons: HealthReason[] = [];
   const links: LinkHealth[] = [];
   const T = TYPE_HEADING[m.type];
-  const add = (level: HealthCategory, code: HealthReasonCode, text: string, link?: LinkRef): void => {
-    reasons.push(link ? { level, code, text, type: m.type, link } : { level, code, text, type: m.type });
+  const add: Add = (level, code, text, link, detail) => {
+    const r: HealthReason = { level, code, text, type: m.type };
+    if (detail) r.detail = detail;
+    if (link) r.link = link;
+    reasons.push(r);
   };
 
   if (m.role === 'unknown') {
@@ -242,7 +253,7 @@ function assessMode(view: ClusterView, m: ModeView): ModeHealth {
   return { type: m.type, level: levelOf(sorted), reasons: sorted, links };
 }
 
-type Add = (level: HealthCategory, code: HealthReasonCode, text: string, link?: LinkRef) => void;
+type Add = (level: HealthCategory, code: HealthReasonCode, text: string, link?: LinkRef, detail?: string) => void;
 
 /** A primary's own state; a missing `state` (older Vault) is judged from sys/health and the status having answered. */
 function primaryState(view: ClusterView, m: ModeView, add: Add): void {
@@ -305,9 +316,11 @@ function secondarySide(view: ClusterView, m: ModeView, add: Add): LinkHealth | u
   const primaryName = m.primaryPeer?.name ?? m.primaries.find((p) => p.apiAddress)?.apiAddress ?? 'its primary';
 
   const reasons: HealthReason[] = [];
-  const addLink: Add = (level, code, text) => {
-    reasons.push({ level, code, text, type: m.type, link });
+  /** A reason about this link; `detail` is what was measured (see HealthReason.detail). */
+  const addMeasured = (level: HealthCategory, code: HealthReasonCode, text: string, detail: string | undefined): void => {
+    reasons.push(detail ? { level, code, text, detail, type: m.type, link } : { level, code, text, type: m.type, link });
   };
+  const addLink: Add = (level, code, text) => addMeasured(level, code, text, undefined);
   const judged = m.primaries.filter((p) => p.connectionBasis !== 'none');
   const anyConnected = judged.some((p) => p.connected);
   const allDisconnected = judged.length > 0 && !anyConnected;
@@ -335,18 +348,17 @@ function secondarySide(view: ClusterView, m: ModeView, add: Add): LinkHealth | u
   const brokenAlready = m.stateCategory === 'bad' || connection === 'bad';
   if (allDisconnected && !brokenAlready) {
     const ages = judged.map((p) => p.heartbeatAgeMs).filter((a): a is number => a !== undefined);
-    const age = ages.length ? ` (last heartbeat ${formatDuration(Math.min(...ages))} ago)` : '';
-    addLink('broken', 'primary-disconnected', `${T} secondary is disconnected from ${primaryName}${age}.`);
+    addMeasured('broken', 'primary-disconnected', `${T} secondary is disconnected from ${primaryName}.`, ages.length ? `last heartbeat ${formatDuration(Math.min(...ages))} ago` : undefined);
   }
   if (m.knownPrimaryClusterAddrs.length === 0 && (brokenAlready || allDisconnected)) {
     addLink('broken', 'no-primary-addrs', `${T} secondary knows no primary cluster address (known_primary_cluster_addrs is empty).`);
   }
   const lagging = m.lag?.lagging === true;
-  if (lagging) addLink('degraded', 'secondary-lagging', `${T} secondary is lagging behind ${m.primaryPeer?.name ?? 'its primary'}: ${m.lag?.reason ?? ''}.`);
+  if (lagging) addMeasured('degraded', 'secondary-lagging', `${T} secondary is lagging behind ${m.primaryPeer?.name ?? 'its primary'}.`, m.lag?.reason);
   const fields = [...new Set(m.primaries.flatMap((p) => p.notReported))];
   if (fields.length) addLink('healthy', 'fields-not-reported', `${T} primary link: ${fields.join(', ')} ${NOT_REPORTED}.`);
 
-  for (const r of reasons) add(r.level, r.code, r.text, link);
+  for (const r of reasons) add(r.level, r.code, r.text, link, r.detail);
   const connected = brokenAlready || allDisconnected ? false : anyConnected || connection === 'ok' || m.stateCategory === 'ok' ? true : undefined;
   const sorted = bySeverity(reasons);
   const out: LinkHealth = { link, level: levelOf(sorted), lagging, reasons: sorted };
@@ -367,9 +379,9 @@ function assessLink(primaryName: string, m: ModeView, s: SecondaryView): LinkHea
   const name = s.peer?.name ?? s.key;
   const reasons: HealthReason[] = [];
   const levels: HealthCategory[] = [];
-  const add = (own: HealthCategory, onPrimary: HealthCategory, code: HealthReasonCode, text: string): void => {
+  const add = (own: HealthCategory, onPrimary: HealthCategory, code: HealthReasonCode, text: string, detail?: string): void => {
     levels.push(own);
-    reasons.push({ level: onPrimary, code, text, type: m.type, link });
+    reasons.push(detail ? { level: onPrimary, code, text, detail, type: m.type, link } : { level: onPrimary, code, text, type: m.type, link });
   };
   const out = (connected: boolean | undefined): LinkHealth => {
     const l: LinkHealth = { link, level: worstHealth(...levels), lagging: s.lag.lagging && connected === true, reasons };
@@ -396,14 +408,12 @@ function assessLink(primaryName: string, m: ModeView, s: SecondaryView): LinkHea
     return out(undefined);
   }
   if (!s.connected) {
-    const age = s.heartbeatAgeMs !== undefined ? ` (last heartbeat ${formatDuration(s.heartbeatAgeMs)} ago)` : '';
-    const text = s.connectionBasis === 'status'
-      ? `${T} secondary ${name} is ${s.connectionStatus ?? 'disconnected'}${age}.`
-      : `${T} secondary ${name} sent no heartbeat for ${formatDuration(s.heartbeatAgeMs ?? 0)} (connection_status ${NOT_REPORTED}).`;
-    add('broken', 'degraded', 'secondary-disconnected', text);
+    const age = s.heartbeatAgeMs !== undefined ? `last heartbeat ${formatDuration(s.heartbeatAgeMs)} ago` : undefined;
+    if (s.connectionBasis === 'status') add('broken', 'degraded', 'secondary-disconnected', `${T} secondary ${name} is ${s.connectionStatus ?? 'disconnected'}.`, age);
+    else add('broken', 'degraded', 'secondary-disconnected', `${T} secondary ${name} sends no heartbeat; connection_status ${NOT_REPORTED}.`, age);
     return out(false);
   }
-  if (s.lag.lagging) add('degraded', 'degraded', 'secondary-lagging', `${T} secondary ${name} is lagging: ${s.lag.reason ?? ''}.`);
+  if (s.lag.lagging) add('degraded', 'degraded', 'secondary-lagging', `${T} secondary ${name} is lagging.`, s.lag.reason);
   judgeByPeer(s, name, T, add);
   return out(true);
 }

@@ -4,7 +4,7 @@
 // read, what to do next, not logged in). English; the VS Code layer translates its own labels.
 
 import { REPLICATION_TYPES, TYPE_TITLE, type ClusterView, type ReplicationType } from './views.js';
-import type { ClusterHealth, HealthCategory, HealthReasonCode, LinkRef } from './health.js';
+import { reasonText, type ClusterHealth, type HealthCategory, type HealthReasonCode, type LinkRef } from './health.js';
 
 export type MessageSeverity = 'error' | 'warning' | 'info';
 
@@ -58,7 +58,7 @@ export function deriveMessages(view: ClusterView, health: ClusterHealth): ViewMe
   // What is wrong, most severe first. Notes (level healthy) stay in the assessment, for tooltips.
   for (const r of health.reasons) {
     if (r.level === 'healthy') continue;
-    const m: ViewMessage = { code: r.code, severity: severityOf(r.level), text: r.text };
+    const m: ViewMessage = { code: r.code, severity: severityOf(r.level), text: reasonText(r) };
     if (r.type !== undefined) m.type = r.type;
     if (r.link !== undefined) m.link = r.link;
     out.push(m);

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveAll, deriveClusterView, type ClusterInput } from '../../src/replication/derive.js';
-import { HEALTH_LEVELS, assessCluster, canLogIn, compareHealth, headlineReason, worstHealth, type ClusterHealth, type HealthReason } from '../../src/replication/health.js';
+import { HEALTH_LEVELS, assessCluster, canLogIn, compareHealth, headlineReason, reasonText, worstHealth, type ClusterHealth, type HealthReason } from '../../src/replication/health.js';
 import { summarizeViews } from '../../src/replication/summary.js';
 import { buildSummary } from '../../src/panel/summaryModel.js';
 import type { ClusterView } from '../../src/replication/views.js';
@@ -18,9 +18,9 @@ function view(name: string, parts: Partial<ClusterInput> = {}): ClusterView {
   return deriveClusterView(input(name, parts));
 }
 
-/** `[level, code, text]` of each reason, most severe first. */
+/** `[level, code, text in full]` of each reason, most severe first. */
 function said(reasons: readonly HealthReason[]): Array<[string, string, string]> {
-  return reasons.map((r) => [r.level, r.code, r.text]);
+  return reasons.map((r) => [r.level, r.code, reasonText(r)]);
 }
 
 /** The reasons that are not notes. */
@@ -107,6 +107,14 @@ describe('roll-up: a primary and the links it owns', () => {
     const v = view('us-east-2', { health: health('200-active'), status: st });
     const h = assessCluster(v);
     assert.equal(headlineReason(h), 'DR secondary dr-1 is disconnected', 'the first reason at the level, without its full stop');
+    const later = view('us-east-2', { health: health('200-active'), status: statusWith('both-primary', (d) => {
+      calm(d.performance);
+      d.dr.secondaries![0].connection_status = 'disconnected';
+      d.dr.secondaries![0].last_heartbeat = '2024-05-01T09:58:00Z';
+    }) });
+    const laterHealth = assessCluster(later);
+    assert.equal(headlineReason(laterHealth), headlineReason(h), 'a heartbeat further away changes the measurement, not the headline');
+    assert.match(reasonText(laterHealth.reasons[0]), /^DR secondary dr-1 is disconnected \(last heartbeat \d+ (s|min)/, 'the full reason says what was measured');
     assert.equal(v.healthReason, headlineReason(h));
     assert.equal(headlineReason(h.modes.dr), 'DR secondary dr-1 is disconnected', 'the DR row says the same');
     assert.equal(headlineReason(h.modes.performance), '', 'a healthy row has no reason');
@@ -122,7 +130,7 @@ describe('roll-up: a primary and the links it owns', () => {
     const lagging = view('p', { status: status('perf-primary') });
     const h = assessCluster(lagging);
     assert.equal(h.level, 'degraded');
-    assert.deepEqual(problems(h), [['degraded', 'secondary-lagging', 'Performance secondary eu-west is lagging: canary age 15 s is above 10 s.']]);
+    assert.deepEqual(problems(h), [['degraded', 'secondary-lagging', 'Performance secondary eu-west is lagging (canary age 15 s is above 10 s).']]);
     assert.equal(lagging.performance.secondaries[1].health, 'degraded');
     assert.equal(h.modes.performance.links[1].lagging, true);
 
@@ -135,7 +143,7 @@ describe('roll-up: a primary and the links it owns', () => {
     const hd = assessCluster(dr);
     assert.equal(hd.modes.dr.level, 'degraded');
     assert.equal(hd.modes.performance.level, 'healthy');
-    assert.deepEqual(problems(hd), [['degraded', 'secondary-lagging', 'DR secondary dr-1 is lagging: canary age 12 s is above 10 s.']]);
+    assert.deepEqual(problems(hd), [['degraded', 'secondary-lagging', 'DR secondary dr-1 is lagging (canary age 12 s is above 10 s).']]);
   });
 
   it('a secondary in merkle-sync makes its primary syncing, once the secondary is matched to its cluster', () => {
@@ -264,10 +272,10 @@ describe("roll-up: a secondary's link to its primary", () => {
     const { views } = deriveAll(topology(1260, 1190), { now: NOW, previous: new Map(before.map((v) => [v.name, v])) });
     const s = assessCluster(byName(views, 'us-east'));
     assert.equal(s.level, 'degraded');
-    assert.deepEqual(problems(s), [['degraded', 'secondary-lagging', 'Performance secondary is lagging behind us-east-2: still below WAL 1200, which the primary had shipped one poll earlier.']]);
+    assert.deepEqual(problems(s), [['degraded', 'secondary-lagging', 'Performance secondary is lagging behind us-east-2 (still below WAL 1200, which the primary had shipped one poll earlier).']]);
     const p = assessCluster(byName(views, 'us-east-2'));
     assert.equal(p.level, 'degraded');
-    assert.deepEqual(problems(p), [['degraded', 'secondary-lagging', 'Performance secondary us-east is lagging: still below WAL 1200, which the primary had shipped one poll earlier.']]);
+    assert.deepEqual(problems(p), [['degraded', 'secondary-lagging', 'Performance secondary us-east is lagging (still below WAL 1200, which the primary had shipped one poll earlier).']]);
     const summary = summarizeViews(views);
     assert.equal(summary.lagging, 1);
     assert.deepEqual(summary.laggingLinks, ['performance us-east-2 → us-east']);
@@ -502,7 +510,7 @@ describe('older and partial bodies: judged from what is there, "not reported by 
     const h = assessCluster(later);
     assert.equal(later.performance.secondaries[0].connected, false);
     assert.equal(h.level, 'degraded');
-    assert.deepEqual(problems(h), [['degraded', 'secondary-disconnected', 'Performance secondary us-east sent no heartbeat for 5 min 1 s (connection_status not reported by this Vault version).']]);
+    assert.deepEqual(problems(h), [['degraded', 'secondary-disconnected', 'Performance secondary us-east sends no heartbeat; connection_status not reported by this Vault version (last heartbeat 5 min 1 s ago).']]);
   });
 
   it('a freshly demoted DR primary as Vault 1.21 reports it: a secondary that connects to no primary yet', () => {
