@@ -27,8 +27,15 @@ export const CONTEXT = {
   settingsProblems: 'vaultReplication.settingsProblems',
 } as const;
 
-/** Re-render at most this often when polls land one after another. */
+/** Gathers the polls that land together into one render. */
 const RENDER_DEBOUNCE_MS = 40;
+/**
+ * Two renders are at least this far apart. VS Code debounces onDidChangeTreeData by 200 ms and
+ * restarts that wait on every event (extHostTreeViews: Event.debounce(…, 200, leading)), so a tree
+ * told to refresh more often than that, as by a fleet whose polls land every 100 ms, never
+ * refreshes again after the first.
+ */
+const RENDER_SPACING_MS = 250;
 
 export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -41,6 +48,7 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   private ready = false;
   private readonly contextValues = new Map<string, unknown>();
   private statusShown = false;
+  private lastRenderAt = 0;
 
   constructor(private readonly registry: ClusterRegistry, private readonly poller: Poller, private readonly policyLists?: PolicyListCache) {
     this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -135,12 +143,14 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
 
   private scheduleRender(): void {
     if (this.renderTimer) return;
+    const wait = Math.max(RENDER_DEBOUNCE_MS, this.lastRenderAt + RENDER_SPACING_MS - Date.now());
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
+      this.lastRenderAt = Date.now();
       this.changeEmitter.fire(undefined);
       this.updateStatusBar();
       this.updateMessage();
-    }, RENDER_DEBOUNCE_MS);
+    }, wait);
   }
 
   /** Polls run while the tree shows clusters (or the status panel asks for them separately). */
@@ -187,6 +197,12 @@ export class ClusterExplorer implements vscode.TreeDataProvider<ExplorerNode>, v
   /** The status bar summary while it is shown, e.g. "$(warning) 3 clusters · 1 lagging". */
   get statusBarText(): string | undefined {
     return this.statusShown ? this.statusBar.text : undefined;
+  }
+
+  /** The status bar's tooltip (Markdown source) while it is shown: each cluster that is not healthy, its level and why. */
+  get statusBarTooltip(): string | undefined {
+    const tip = this.statusBar.tooltip;
+    return this.statusShown ? (typeof tip === 'string' ? tip : tip?.value) : undefined;
   }
 
   private updateMessage(): void {
