@@ -88,7 +88,11 @@ export function writeTokenFiles(sim: Simulator, names: readonly string[] = sim.c
 export interface ClusterSettingEntry {
   name: string;
   address: string;
-  auth: { method: 'tokenFile'; path: string } | { method: 'token' };
+  auth:
+    | { method: 'tokenFile'; path: string }
+    | { method: 'token' }
+    | { method: 'userpass' | 'ldap'; username: string; mount?: string }
+    | { method: 'approle'; roleId: string; mount?: string };
   caFile?: string;
   tlsSkipVerify?: boolean;
 }

@@ -177,6 +177,43 @@ describe('trust boundaries', function () {
     }
   });
 
+  it('every credential prompt names the cluster and its address, and hides what is typed', async () => {
+    const user = sim.cluster('trust-user');
+    const files = writeTokenFiles(sim, ['trust-user']);
+    const elsewhere = capture.url;
+    await setClustersSetting([
+      { name: 'trust-user', address: user.address, auth: { method: 'tokenFile', path: files.get('trust-user') as string } },
+      { name: 'prompt-token', address: elsewhere, auth: { method: 'token' } },
+      { name: 'prompt-userpass', address: elsewhere, auth: { method: 'userpass', username: 'ops' } },
+      { name: 'prompt-approle', address: elsewhere, auth: { method: 'approle', roleId: 'role-1' } },
+    ]);
+    await waitUntil('the prompt clusters', () => ['prompt-token', 'prompt-userpass', 'prompt-approle'].every((n) => api.registry.has(n)) || undefined);
+    const from = api.ui.records.length;
+    answer(api, {}); // Escape at every prompt: nothing is typed, nothing sent.
+    try {
+      for (const name of ['prompt-token', 'prompt-userpass', 'prompt-approle']) await vscode.commands.executeCommand('vaultReplication.logIn', name);
+      // The activation token goes to the cluster being activated: its prompt names that one.
+      await vscode.commands.executeCommand('vaultReplication.activatePerfSecondary', { cluster: 'trust-user' });
+    } finally {
+      answer(api, undefined);
+    }
+    const inputs = api.ui.records.slice(from).filter((r): r is Extract<UiRecord, { kind: 'input' }> => r.kind === 'input');
+    const credentialPrompts = [
+      ['prompt-token', elsewhere, /^Token for prompt-token/],
+      ['prompt-userpass', elsewhere, /^Password of ops/],
+      ['prompt-approle', elsewhere, /^Secret id for AppRole role role-1/],
+      ['trust-user', user.address, /^Secondary activation token/],
+    ] as const;
+    for (const [name, address, what] of credentialPrompts) {
+      const prompt = inputs.find((r) => what.test(r.prompt));
+      assert.ok(prompt, `a prompt matching ${what} was shown; inputs: ${JSON.stringify(inputs.map((r) => r.prompt))}`);
+      assert.ok(prompt.prompt.includes(name) || prompt.title.includes(name), `it names ${name}: ${prompt.title} | ${prompt.prompt}`);
+      assert.ok(prompt.prompt.includes(address) || prompt.title.includes(address), `it names the address ${address}: ${prompt.title} | ${prompt.prompt}`);
+      assert.equal(prompt.password, true, `what is typed at "${prompt.prompt}" is hidden`);
+    }
+    assert.ok(!capture.requests.some((r) => r.headers['x-vault-token'] !== undefined || /login/.test(r.path)), 'no credential reached the address after Escape');
+  });
+
   it('Copy Value copies only a value the tree shows: an argument cannot put text on the clipboard', async () => {
     const from = api.ui.records.length;
     const copied = await vscode.commands.executeCommand('vaultReplication.copyValue', { value: 'attacker text', detail: { value: 'x' } });
