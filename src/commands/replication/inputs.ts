@@ -41,28 +41,24 @@ export async function askActivationExtras(ctx: CommandContext, carriesAddress: b
   if (args.given('caFile') || args.noPrompt) {
     out.caFile = args.string('caFile');
   } else {
-    const ca = await ctx.ui.input({
-      title, step: step + 1, totalSteps,
-      prompt: vscode.l10n.t('CA file on the secondary\'s server to verify the primary (ca_file), optional: leave empty for the system roots'),
-      placeholder: '/etc/vault/tls/ca.pem',
-      validate: (v) => validateServerPath(v, vscode.l10n.t),
-    });
+    const ca = await askServerPath(ctx, step + 1, totalSteps, vscode.l10n.t('CA file on the secondary\'s server to verify the primary (ca_file), optional: leave empty for the system roots'), '/etc/vault/tls/ca.pem');
     if (ca === undefined) return undefined;
-    out.caFile = ca.trim() || undefined;
+    out.caFile = ca || undefined;
   }
   if (args.given('caPath') || args.noPrompt || out.caFile) {
     out.caPath = args.string('caPath');
   } else {
-    const cap = await ctx.ui.input({
-      title, step: step + 2, totalSteps,
-      prompt: vscode.l10n.t('CA directory on the secondary\'s server (ca_path), optional'),
-      placeholder: '/etc/vault/tls/cas',
-      validate: (v) => validateServerPath(v, vscode.l10n.t),
-    });
+    const cap = await askServerPath(ctx, step + 2, totalSteps, vscode.l10n.t('CA directory on the secondary\'s server (ca_path), optional'), '/etc/vault/tls/cas');
     if (cap === undefined) return undefined;
-    out.caPath = cap.trim() || undefined;
+    out.caPath = cap || undefined;
   }
   return out;
+}
+
+/** An optional path on the secondary's server: '' when left empty, undefined when cancelled. */
+async function askServerPath(ctx: CommandContext, step: number, totalSteps: number, prompt: string, placeholder: string): Promise<string | undefined> {
+  const value = await ctx.ui.input({ title: ctx.title, step, totalSteps, prompt, placeholder, validate: (v) => validateServerPath(v, vscode.l10n.t) });
+  return value?.trim();
 }
 
 /** Asks for an activation token for `cluster` (password box), checked as typed: expired, blanks. */
