@@ -13,19 +13,12 @@
 
 import { diffJson } from '../src/replication/diff.js';
 import { below, control, runBench } from './verdict.js';
+import { positiveArg } from './setup.js';
 import { bigStatus, withHeartbeatsMoved } from '../test/fixtures/replication/bigStatus.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number, got ${process.argv[i + 1]}`);
-  return v;
-}
-
-const secondaries = arg('secondaries', 500);
-const iterations = arg('iterations', 2000);
-const warmup = arg('warmup', 300);
+const secondaries = positiveArg('secondaries', 500);
+const iterations = positiveArg('iterations', 2000);
+const warmup = positiveArg('warmup', 300);
 const asJson = process.argv.includes('--json');
 
 const prevDoc = bigStatus({ secondaries });

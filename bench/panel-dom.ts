@@ -25,19 +25,12 @@ import { bigStatus, withHeartbeatsMoved } from '../test/fixtures/replication/big
 import { buildWebview, chromiumAvailable, launchChromium, openPanel } from '../test/unit/webview-chromium.js';
 import { HostPipeline, loadPanel, rendered } from '../test/unit/webview-harness.js';
 import { atMost, control, runBench, type Check } from './verdict.js';
+import { positiveArg } from './setup.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number, got ${process.argv[i + 1]}`);
-  return v;
-}
-
-const secondaries = arg('secondaries', 500);
-const iterations = arg('iterations', 60);
-const warmup = arg('warmup', 15);
-const jsdomIterations = arg('jsdom-iterations', 15);
+const secondaries = positiveArg('secondaries', 500);
+const iterations = positiveArg('iterations', 60);
+const warmup = positiveArg('warmup', 15);
+const jsdomIterations = positiveArg('jsdom-iterations', 15);
 const withJsdom = !process.argv.includes('--no-jsdom');
 const asJson = process.argv.includes('--json');
 const T0 = Date.parse('2024-05-01T10:00:02Z');

@@ -5,50 +5,14 @@
 //   {"cmd":"connections"}      → TCP connections accepted so far, summed over all clusters
 //   {"cmd":"stop"}             → stop the simulator and exit
 import { createInterface } from 'node:readline';
-import { startSimulator, type Simulator } from '../test/vault-sim/index.js';
-import { VaultClient } from '../src/vault/client.js';
-
-/**
- * Realistic status bodies: groups of five clusters, one performance primary with four secondaries
- * streaming from it (a primary's reply lists its secondaries with heartbeats and lag; a
- * secondary's lists its primary). Secondary enable wipes the cluster, so a fresh root token is
- * minted there afterwards.
- */
-async function replicate(sim: Simulator): Promise<void> {
-  const clients = sim.clusters.map((c) => {
-    const client = new VaultClient({ name: c.name, address: c.address });
-    client.setToken(c.rootToken);
-    return client;
-  });
-  try {
-    for (let g = 0; g + 1 < clients.length; g += 5) {
-      const primary = clients[g];
-      await primary.performance.enablePrimary();
-      for (let i = g + 1; i < Math.min(g + 5, clients.length); i++) {
-        const token = await primary.performance.secondaryToken({ id: sim.clusters[i].name });
-        await clients[i].performance.enableSecondary({ token: token.token });
-        sim.clusters[i].mintRootToken();
-      }
-    }
-    const deadline = Date.now() + 60_000;
-    for (const client of clients) {
-      for (;;) {
-        const s = await client.replicationStatus();
-        const perf = s.kind === 'enterprise' ? s.performance : undefined;
-        if (!perf || perf.mode === 'disabled' || perf.state === 'running' || perf.state === 'stream-wals') break;
-        if (Date.now() > deadline) throw new Error(`${client.endpoint.name} did not reach stream-wals`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-  }
-}
+import { startSimulator } from '../test/vault-sim/index.js';
+import { replicateInGroups } from './setup.js';
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? '50');
   const sim = await startSimulator({ topology: count, heartbeatIntervalMs: 1000, streamDelayMs: 20 });
-  if (process.argv[3] !== '--unconfigured') await replicate(sim);
+  // Realistic status bodies: groups of five, a performance primary streaming to four secondaries.
+  if (process.argv[3] !== '--unconfigured') await replicateInGroups(sim.clusters, { dr: false, freshRootToken: (name) => sim.cluster(name).mintRootToken() });
   const reply = (o: unknown): void => {
     process.stdout.write(JSON.stringify(o) + '\n');
   };

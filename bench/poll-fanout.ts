@@ -29,6 +29,7 @@ import { Client } from 'undici';
 import nodeVault from 'node-vault';
 import { VaultClient } from '../src/vault/client.js';
 import { atMost, control, exactly, runBench, type Check } from './verdict.js';
+import { positiveArg } from './setup.js';
 
 interface SimCluster {
   name: string;
@@ -36,20 +37,12 @@ interface SimCluster {
   rootToken: string;
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer, got ${process.argv[i + 1]}`);
-  return n;
-}
-
-const CLUSTERS = arg('clusters', 50);
+const CLUSTERS = positiveArg('clusters', 50);
 /** Samples per contender and latency; each sample is BATCH back-to-back refreshes, averaged. */
-const ROUNDS = arg('rounds', 15);
-const BATCH = arg('batch', 10);
+const ROUNDS = positiveArg('rounds', 15);
+const BATCH = positiveArg('batch', 10);
 /** Refreshes before measuring: connections open, code paths compiled by the JIT. */
-const WARMUP = arg('warmup', 30);
+const WARMUP = positiveArg('warmup', 30);
 const LATENCIES = [0, 20];
 const FANOUT_LATENCY = 20;
 /** Poll clusters with replication disabled (tiny replies) instead of primaries with secondaries. */

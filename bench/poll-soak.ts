@@ -41,8 +41,8 @@ import { Poller, type ClusterSnapshot } from '../src/clusters/poller.js';
 import { ClusterRegistry } from '../src/clusters/registry.js';
 import { ClusterSecrets } from '../src/clusters/secrets.js';
 import { Log, type LogSink } from '../src/log.js';
-import { VaultClient } from '../src/vault/client.js';
 import { memoryApprovals, memorySecretStorage, memorySettings } from '../test/unit/clusters-fakes.js';
+import { replicateInGroups } from './setup.js';
 import { atMost, control, exactly, fact, runBench, type Check } from './verdict.js';
 
 // ---- options ----
@@ -148,54 +148,6 @@ class SimProcess {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Groups of five: cluster 0 of each group is a performance and DR primary, 1–3 its performance
- * secondaries, 4 its DR secondary. A performance secondary is wiped by activation, so a fresh root
- * token is minted there; the DR secondary keeps the primary's tokens but refuses normal paths.
- * Returns the token each cluster is logged in with.
- */
-async function replicate(sim: SimProcess, state: SimState): Promise<Map<string, string>> {
-  const tokens = new Map(state.clusters.map((c) => [c.name, c.rootToken]));
-  const clients = state.clusters.map((c) => {
-    const client = new VaultClient({ name: c.name, address: c.address });
-    client.setToken(c.rootToken);
-    return client;
-  });
-  try {
-    for (let g = 0; g + 1 < clients.length; g += 5) {
-      const primary = clients[g];
-      await primary.performance.enablePrimary();
-      await primary.dr.enablePrimary();
-      for (let i = g + 1; i < Math.min(g + 5, clients.length); i++) {
-        const name = state.clusters[i].name;
-        if (i - g === 4) {
-          const token = await primary.dr.secondaryToken({ id: name });
-          await clients[i].dr.enableSecondary({ token: token.token });
-        } else {
-          const token = await primary.performance.secondaryToken({ id: name });
-          await clients[i].performance.enableSecondary({ token: token.token });
-          tokens.set(name, (await sim.control<{ token: string }>('POST', `/clusters/${name}/root-token`)).token);
-        }
-      }
-    }
-    // Wait until every secondary streams (its status then has heartbeats and WAL indices that move).
-    const deadline = Date.now() + 90_000;
-    for (const client of clients) {
-      for (;;) {
-        const s = await client.replicationStatus();
-        const modes = s.kind === 'enterprise' ? [s.performance, s.dr] : [];
-        const settling = modes.some((m) => m && m.mode !== 'disabled' && m.mode !== 'primary' && m.state !== 'stream-wals' && m.state !== 'running');
-        if (!settling) break;
-        if (Date.now() > deadline) throw new Error(`${client.endpoint.name} did not reach stream-wals within 90 s`);
-        await sleep(100);
-      }
-    }
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-  }
-  return tokens;
-}
 
 // ---- client-side sockets ----
 
@@ -553,7 +505,10 @@ async function main(): Promise<Check[]> {
     const portToCluster = new Map(state.clusters.map((c) => [Number(new URL(c.address).port), c.name]));
     for (const port of portToCluster.keys()) clusterPorts.add(port);
     log('setting up replication: groups of 5 = primary (performance + DR), 3 performance secondaries, 1 DR secondary');
-    const tokens = await replicate(sim, state);
+    const tokens = await replicateInGroups(state.clusters, {
+      dr: true,
+      freshRootToken: async (name) => (await sim.control<{ token: string }>('POST', `/clusters/${name}/root-token`)).token,
+    });
     await sleep(200); // closed setup sockets leave the census
     // The extension's logins (lookup-self) open its connections: they are the poller's.
     active = EXTENSION;
