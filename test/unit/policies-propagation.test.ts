@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PropagationService, propagationClusters, propagationHistoryChange, routeOf, type PropagationPoller, type PropagationUpdate } from '../../src/clusters/propagation.js';
 import { Emitter } from '../../src/clusters/emitter.js';
+import { waitFor } from './clusters-fakes.js';
 import type { ClusterSnapshot } from '../../src/clusters/poller.js';
 import { deriveAll, type ClusterInput } from '../../src/replication/derive.js';
 import type { ClusterView } from '../../src/replication/views.js';
@@ -220,9 +221,8 @@ describe('PropagationService', () => {
     await svc.track({ cluster: 'us-east-2', what: 'policy "a"', at: world.clock });
     world.primaryWal = 131;
     await svc.track({ cluster: 'us-east-2', what: 'policy "b"', at: world.clock });
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor('both writes tracked to the end', () => svc.recent().length === 2 && svc.recent().every((u) => u.final));
     assert.deepEqual(svc.recent().map((u) => u.write.what), ['policy "a"', 'policy "b"']);
-    assert.ok(svc.recent().every((u) => u.final));
     svc.dispose();
   });
 });

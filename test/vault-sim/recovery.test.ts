@@ -225,7 +225,8 @@ describe('vault-sim link recovery', () => {
     await sim.stop();
     sim = undefined;
     const attempts = mode(s, 'performance').failedConnectAttempts;
-    // Several retry periods (the backoff is capped at max(streamDelayMs, heartbeatIntervalMs) = 50 ms).
+    // Not a synchronisation: an observation window of six retry periods (the backoff is capped at
+    // max(streamDelayMs, heartbeatIntervalMs) = 50 ms) in which a retry that survived stop() would show.
     await sleep(300);
     assert.equal(mode(s, 'performance').failedConnectAttempts, attempts);
   });

@@ -94,12 +94,15 @@ describe('seed walk-through (us-east-2 → us-east, eu-west)', () => {
     assert.equal((await perfStatus(euWest)).mode, 'disabled');
   });
 
-  it('rejects an expired activation token', async () => {
-    const t = await call(primary.address, 'POST', 'sys/replication/performance/primary/secondary-token', { token: primary.rootToken, body: { id: 'short-lived', ttl: '1s' } });
-    assert.equal(t.json.wrap_info.ttl, 1);
-    await new Promise((res) => setTimeout(res, 1100));
-    const r = await call(euWest.address, 'POST', 'sys/replication/performance/secondary/enable', { token: euWest.rootToken, body: { token: t.json.wrap_info.token } });
+  it('rejects an expired activation token', async (t) => {
+    // The simulator's clock is Date: move it past the TTL instead of waiting for it.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const tok = await call(primary.address, 'POST', 'sys/replication/performance/primary/secondary-token', { token: primary.rootToken, body: { id: 'short-lived', ttl: '1s' } });
+    assert.equal(tok.json.wrap_info.ttl, 1);
+    t.mock.timers.tick(1100);
+    const r = await call(euWest.address, 'POST', 'sys/replication/performance/secondary/enable', { token: euWest.rootToken, body: { token: tok.json.wrap_info.token } });
     assert.equal(r.status, 400);
+    t.mock.timers.reset();
     const revoke = await call(primary.address, 'POST', 'sys/replication/performance/primary/revoke-secondary', { token: primary.rootToken, body: { id: 'short-lived' } });
     assert.equal(revoke.status, 204);
   });

@@ -159,8 +159,11 @@ describe('status panel (seed topology)', function () {
     const postedBefore = panel.posted.filter((m) => m.type === 'update').length;
     const client = await api.registry.authenticatedClient(PRIMARY);
     await client.writePolicy('panel-paused-write', 'path "secret/p" {\n  capabilities = ["read"]\n}\n');
+    const polledBefore = api.poller.snapshot(PRIMARY)?.fetchedAt ?? 0;
+    // The poller hands each poll to the panel as it lands (onDidPoll, synchronously), so once the
+    // refresh has returned with a newer poll, a panel that were not paused would have posted it.
     await api.poller.refresh([PRIMARY]);
-    await new Promise((r) => setTimeout(r, 500));
+    assert.ok((api.poller.snapshot(PRIMARY)?.fetchedAt ?? 0) > polledBefore, 'a new poll landed while paused');
     assert.equal(panel.posted.filter((m) => m.type === 'update').length, postedBefore, 'no update while paused');
     await panel.command({ type: 'resume' });
     assert.equal(panel.paused, false);
