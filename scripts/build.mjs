@@ -221,16 +221,14 @@ const oneLlhttpParser = {
 export function buildOptions({ dev = false, dist = 'dist' } = {}) {
   const common = { absWorkingDir: root, bundle: true, minify: !dev, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
   const node = { platform: 'node', format: 'cjs', target: 'node20' };
+  // The extension's own code: `import()` of the external ./http.js becomes a plain require() (no
+  // ESM loader in the extension host, and the file loads like the bundle itself).
+  const extension = { ...common, ...node, supported: { 'dynamic-import': false }, metafile: true };
   const builds = [
     {
-      ...common,
-      ...node,
+      ...extension,
       entryPoints: [ACTIVATION_ENTRY],
       outfile: join(dist, 'extension.js'),
-      // `import()` of the external ./http.js becomes a plain require(): no ESM loader in the
-      // extension host, and the chunk loads like the bundle itself.
-      supported: { 'dynamic-import': false },
-      metafile: true,
       plugins: [oneVscodeNamespace, siblingFiles, firstUseSplit('activation')],
     },
     {
@@ -241,12 +239,9 @@ export function buildOptions({ dev = false, dist = 'dist' } = {}) {
       plugins: [oneLlhttpParser],
     },
     {
-      ...common,
-      ...node,
+      ...extension,
       entryPoints: [FIRST_USE_ENTRY],
       outfile: join(dist, 'features.js'),
-      supported: { 'dynamic-import': false },
-      metafile: true,
       plugins: [oneVscodeNamespace, siblingFiles, firstUseSplit('first use')],
     },
   ];
