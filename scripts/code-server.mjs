@@ -249,7 +249,7 @@ export function zipEntryInfo(file) {
 const VSIX_ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/changelog\.md$/i, /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/(extension|http)\.js$/, /^extension\/dist\/webview\/(?!.*\.map$)/, /^extension\/media\//,
+  /^extension\/dist\/(extension|features|http)\.js$/, /^extension\/dist\/webview\/(?!.*\.map$)/, /^extension\/media\//,
 ];
 
 /** `vsce package --no-dependencies` into `outFile`; fails when the .vsix holds anything outside the allowlist. */
@@ -263,7 +263,7 @@ export function packageVsix(outFile) {
   const entries = zipEntries(outFile).filter((e) => !e.endsWith('/'));
   const unexpected = entries.filter((e) => !VSIX_ALLOWED.some((re) => re.test(e)));
   if (unexpected.length) throw new Error(`the .vsix contains files outside the allowlist (fix .vscodeignore):\n  ${unexpected.join('\n  ')}`);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/http.js']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/http.js']) {
     if (!entries.includes(required)) throw new Error(`the .vsix lacks ${required}`);
   }
   return entries;

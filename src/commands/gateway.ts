@@ -1,5 +1,5 @@
-// The ONE command gateway. Every command of the extension is registered through it (register.ts)
-// and gets the same treatment:
+// The ONE command gateway. Every command of the extension runs through it (register.ts builds the
+// handlers, extension.ts registers them) and gets the same treatment:
 // - its first argument is read once (invocation.ts: a name, a tree node or an argument object);
 // - replication commands declare their catalogue id, a placeholder and a body: the gateway runs
 //   the opening they share (choose the cluster with the allowed-actions model, cancel quietly,
@@ -278,6 +278,9 @@ export function hintFor(kind: VaultErrorKind | string): string {
 
 export type Handler = (ctx: CommandContext) => Promise<unknown>;
 
+/** What VS Code calls for a command (extension.ts registers every command id at activation). */
+export type CommandHandler = (...args: unknown[]) => Promise<unknown>;
+
 /** A replication command: its catalogue id, the picker's placeholder, and the body that runs once the cluster is chosen and allowed. */
 export interface ReplicationSpec {
   id: string;
@@ -293,22 +296,22 @@ export class Gateway {
   constructor(private readonly deps: CommandDeps) {}
 
   /**
-   * Registers a command: the handler's errors become one told outcome (which the command then
+   * A command's handler: the body's errors become one told outcome (which the command then
    * resolves with; VS Code would otherwise show a second, vaguer notification).
    */
-  command(id: string, handler: Handler): vscode.Disposable {
-    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  command(id: string, handler: Handler): CommandHandler {
+    return async (...args: unknown[]) => {
       const ctx = new CommandContext(this.deps, id, args);
       try {
         return await handler(ctx);
       } catch (e) {
         return ctx.failed(e);
       }
-    });
+    };
   }
 
-  /** Registers a replication command with the opening every one of them shares. */
-  replication(spec: ReplicationSpec): vscode.Disposable {
+  /** A replication command's handler, with the opening every one of them shares. */
+  replication(spec: ReplicationSpec): CommandHandler {
     const entry = replicationCommand(spec.id);
     return this.command(spec.id, async (ctx) => {
       ctx.title = vscode.l10n.t(entry.title);

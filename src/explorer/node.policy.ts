@@ -3,8 +3,7 @@
 // `policy+builtin` (`default` cannot be deleted or renamed).
 import * as vscode from 'vscode';
 import { COMMAND } from '../flows/catalogue.js';
-import { policyUri } from '../policies/fileSystem.js';
-import { DEFAULT_POLICY } from '../policies/uri.js';
+import { DEFAULT_POLICY, policyUriComponents } from '../policies/uri.js';
 import { tooltip, type ExplorerNode } from './node.js';
 
 
@@ -17,7 +16,7 @@ export class PolicyNode implements ExplorerNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const uri = policyUri(this.clusterName, this.policyName);
+    const uri = vscode.Uri.from(policyUriComponents(this.clusterName, this.policyName));
     const item = new vscode.TreeItem(this.policyName, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.resourceUri = uri;

@@ -6,6 +6,8 @@ import type { ActionId } from '../replication/actions.js';
 
 export const CATEGORY = 'Vault Replication';
 export const VIEW_ID = 'vaultReplication.clusters';
+/** The status panel's webview type (package.json activates on `onWebviewPanel:` it, to restore panels after a reload). */
+export const STATUS_VIEW_TYPE = 'vaultReplication.status';
 
 /** Ids of the commands that are not replication steps (those are in REPLICATION_COMMANDS). */
 export const COMMAND = {
@@ -85,6 +87,11 @@ export const REPLICATION_COMMANDS: readonly ReplicationCommand[] = [
   { id: 'vaultReplication.disablePerfReplication', title: 'Disable Performance Replication', actions: ['performance.disablePrimary', 'performance.disableSecondary'], icon: '$(debug-stop)', group: '9_disable@1', nodes: [perf('(Primary|Secondary|Bootstrapping)'), mode('performance', '(primary|secondary|bootstrapping)')] },
   { id: 'vaultReplication.disableDrReplication', title: 'Disable DR Replication', actions: ['dr.disablePrimary', 'dr.disableSecondary'], icon: '$(debug-stop)', group: '9_disable@2', nodes: [dr('(Primary|Secondary|Bootstrapping)'), mode('dr', '(primary|secondary|bootstrapping)')] },
 ];
+
+/** Every command id of the extension (registered at activation, each with a handler in commands/register.ts). */
+export function commandIds(): string[] {
+  return [...Object.values(COMMAND), ...REPLICATION_COMMANDS.map((c) => c.id)];
+}
 
 /** The catalogue entry of a replication command; throws for an id that is not one (a programming error). */
 export function replicationCommand(id: string): ReplicationCommand {

@@ -5,8 +5,6 @@
 // Everything here is plain JSON (it crosses postMessage). Strings that came from a Vault server
 // are carried verbatim; the webview inserts them as text only.
 
-export const STATUS_VIEW_TYPE = 'vaultReplication.status';
-
 /**
  * Levels of JSON nesting the panel shows (the Vault client refuses replies nested deeper). The host
  * does not take a status nested deeper; the webview's tree shows containers below this as a marker.

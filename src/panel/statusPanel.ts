@@ -1,14 +1,16 @@
 // The status panel's VS Code side: one webview panel per cluster showing its sys/replication/status
 // live. The logic (polls → updates, the webview's commands) is PanelController's (controller.ts,
 // VS Code-free); this file gives it the webview, the clipboard, the save dialog and l10n, builds the
-// page, and brings panels back after a window reload through a WebviewPanelSerializer.
+// page, and brings panels back after a window reload (`restore`, which the WebviewPanelSerializer
+// extension.ts registers at activation calls).
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../clusters/emitter.js';
 import { propagationClusters, propagationHistoryChange, type PropagationUpdate } from '../clusters/propagation.js';
 import type { Translate } from '../text/index.js';
 import { PanelController, warnOncePerCluster, type PanelControllerDeps, type PanelLog, type PanelPoller, type PanelRegistry, type PanelView } from './controller.js';
 import { buildPanelHtml } from './html.js';
-import { STATUS_VIEW_TYPE, isPersistedState, type PanelState, type PanelStrings, type WebviewPersistedState } from './protocol.js';
+import { STATUS_VIEW_TYPE } from '../flows/catalogue.js';
+import { isPersistedState, type PanelState, type PanelStrings, type WebviewPersistedState } from './protocol.js';
 import { PANEL_STRINGS } from './strings.js';
 
 export type { PanelLog, PanelPoller, PanelRegistry } from './controller.js';
@@ -127,22 +129,23 @@ export class StatusPanelManager implements vscode.Disposable {
   constructor(private readonly deps: StatusPanelDeps) {
     this.warnOnce = warnOncePerCluster(deps.log);
     this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(STATUS_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          if (!isPersistedState(state) || !deps.registry.has(state.cluster) || this.panels.has(state.cluster)) {
-            deps.log.info(`status panel not restored after the reload: ${isPersistedState(state) ? `cluster "${state.cluster}" is ${deps.registry.has(state.cluster) ? 'already shown' : 'no longer configured'}` : 'it saved no state'}`);
-            panel.dispose();
-            return;
-          }
-          deps.log.info(`status panel of ${state.cluster} restored after the reload (tab ${state.tab ?? 0})`);
-          this.adopt(state.cluster, panel, state);
-        },
-      }),
       deps.registry.onDidChange((change) => {
         // A cluster removed from the settings closes its panel.
         for (const name of change.names) if (!deps.registry.has(name)) this.panels.get(name)?.dispose();
       }),
     );
+  }
+
+  /** Brings back a panel VS Code kept over a window reload (its serializer's `deserializeWebviewPanel`). */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const { registry, log } = this.deps;
+    if (!isPersistedState(state) || !registry.has(state.cluster) || this.panels.has(state.cluster)) {
+      log.info(`status panel not restored after the reload: ${isPersistedState(state) ? `cluster "${state.cluster}" is ${registry.has(state.cluster) ? 'already shown' : 'no longer configured'}` : 'it saved no state'}`);
+      panel.dispose();
+      return;
+    }
+    log.info(`status panel of ${state.cluster} restored after the reload (tab ${state.tab ?? 0})`);
+    this.adopt(state.cluster, panel, state);
   }
 
   get open(): readonly string[] {

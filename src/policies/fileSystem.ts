@@ -4,7 +4,7 @@
 // The logic lives in store.ts; this adapter turns its errors into FileSystemErrors and fires the
 // events: onDidChangeFile for editors, onDidWritePolicy for the propagation tracker and the note.
 import * as vscode from 'vscode';
-import { POLICY_SCHEME, parsePolicyPath, policyNameProblem, policyPath, type PolicyLocation } from './uri.js';
+import { POLICY_SCHEME, parsePolicyPath, policyNameProblem, policyPath, policyUriComponents, type PolicyLocation } from './uri.js';
 import { PolicyFsError, type PolicyStore, type PolicyWriteOutcome } from './store.js';
 
 export type PolicyChangeKind = 'saved' | 'created' | 'deleted' | 'renamed';
@@ -37,7 +37,7 @@ export class PolicyChangeCancelled extends Error {
 }
 
 export function policyUri(cluster: string, name: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: POLICY_SCHEME, authority: cluster, path: policyPath(name) });
+  return vscode.Uri.from(policyUriComponents(cluster, name));
 }
 
 export function clusterPolicyFolderUri(cluster: string): vscode.Uri {

@@ -1,14 +1,14 @@
 // The policy editing services: the `vault-policy:` file system over the policy store, the policy
-// list behind the tree's Policies folders, the propagation tracker and the notes that tell the
-// user about writes. Services only: extension.ts registers the file system and the commands
-// (src/commands) use these.
+// list behind the tree's Policies folders (built at activation, with the tree, and filled from
+// here), the propagation tracker and the notes that tell the user about writes. Services only:
+// extension.ts registers the file system and the commands (src/commands) use these.
 import * as vscode from 'vscode';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Poller } from '../clusters/poller.js';
 import { PropagationService } from '../clusters/propagation.js';
 import type { Logger } from '../log.js';
 import { PolicyFileSystemProvider, type PolicyRemoval } from './fileSystem.js';
-import { PolicyListCache } from './listCache.js';
+import type { PolicyListCache } from './listCache.js';
 import { WriteNotes, type Notify } from './notes.js';
 import { PolicyStore, type ClusterWriteRole } from './store.js';
 
@@ -19,6 +19,8 @@ export interface PolicyServicesDeps {
   registry: ClusterRegistry;
   poller: Poller;
   log: Logger;
+  /** The tree's policy lists (extension.ts owns them; their lister is `store.list`, once these exist). */
+  lists: PolicyListCache;
   memento: vscode.Memento;
   /** Tells the user something (the command layer's Ui: escaped, recorded in tests). */
   notify: Notify;
@@ -46,7 +48,7 @@ function roleOf(poller: Poller, cluster: string): ClusterWriteRole | undefined {
 }
 
 export function createPolicyServices(deps: PolicyServicesDeps): PolicyServices {
-  const { registry, poller, log } = deps;
+  const { registry, poller, log, lists } = deps;
   const store = new PolicyStore({
     client: (cluster) => registry.authenticatedClient(cluster),
     role: (cluster) => roleOf(poller, cluster),
@@ -54,7 +56,6 @@ export function createPolicyServices(deps: PolicyServicesDeps): PolicyServices {
   });
   const resolveCluster = (authority: string) => registry.names().find((n) => n.toLowerCase() === authority.toLowerCase());
   const fileSystem = new PolicyFileSystemProvider(store, resolveCluster, deps.confirmRemoval);
-  const lists = new PolicyListCache((cluster) => store.list(cluster));
   const propagation = new PropagationService(poller, {
     timeoutMs: () => 1000 * Math.max(1, vscode.workspace.getConfiguration('vaultReplication').get<number>(PROPAGATION_TIMEOUT_SETTING, 30)),
     log,
@@ -74,7 +75,6 @@ export function createPolicyServices(deps: PolicyServicesDeps): PolicyServices {
     dispose: () => {
       registrySub.dispose();
       notes.dispose();
-      lists.dispose();
       propagation.dispose();
       fileSystem.dispose();
     },

@@ -19,6 +19,11 @@ export function policyPath(name: string): string {
   return `/${encodeURIComponent(name)}${POLICY_EXTENSION}`;
 }
 
+/** A policy's URI as the parts `vscode.Uri.from` takes (the tree builds it without the file system). */
+export function policyUriComponents(cluster: string, name: string): { scheme: string; authority: string; path: string } {
+  return { scheme: POLICY_SCHEME, authority: cluster, path: policyPath(name) };
+}
+
 /** The full URI as text, for places that need no vscode.Uri (logs, tests). */
 export function policyUriString(cluster: string, name: string): string {
   return `${POLICY_SCHEME}://${cluster}${policyPath(name)}`;

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import type { VerifyItem, VerifyReport } from '../replication/verify.js';
 import { renderVerifyReport, itemLabel } from './report.js';
+import { VERIFY_SCHEME } from './services.js';
 
-export const VERIFY_SCHEME = 'vault-verify';
 /** Reports kept for their documents (older ones are dropped). */
 const KEEP_REPORTS = 20;
 

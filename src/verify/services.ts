@@ -7,3 +7,6 @@ export interface VerifyServices {
   reports: VerifyReportView;
   peers: PeerMemory;
 }
+
+/** The report documents' URI scheme (reportView.ts; extension.ts registers it at activation). */
+export const VERIFY_SCHEME = 'vault-verify';
