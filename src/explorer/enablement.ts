@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Poller } from '../clusters/poller.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
-import { enablementKey } from '../flows/catalogue.js';
+import { ACTIVE_KEY, enablementKey } from '../flows/catalogue.js';
 import { enabledCommands } from '../flows/enablement.js';
 
 export function trackEnablement(deps: { registry: ClusterRegistry; poller: Poller }): vscode.Disposable {
@@ -22,6 +22,7 @@ export function trackEnablement(deps: { registry: ClusterRegistry; poller: Polle
   const schedule = () => {
     timer ??= setTimeout(update, 200);
   };
+  void vscode.commands.executeCommand('setContext', ACTIVE_KEY, true);
   update();
   const subs = [deps.poller.onDidUpdate(schedule), deps.registry.onDidChange(schedule)];
   return {

@@ -105,12 +105,25 @@ export function enablementKey(commandId: string): string {
   return `vaultReplication.can.${commandId.replace(/^vaultReplication\./, '')}`;
 }
 
+/** Set once the extension is active (explorer/enablement.ts). */
+export const ACTIVE_KEY = 'vaultReplication.active';
+
+/**
+ * A command's `enablement` in package.json. Before activation no context key is set, and the
+ * Command Palette hides a disabled command; the extension activates on use, not with the window.
+ * So until it is active every command shows: running one activates the extension, and the gateway
+ * refuses it, saying why, when no cluster allows it.
+ */
+export function enablementWhen(key: string): string {
+  return `!${ACTIVE_KEY} || ${key}`;
+}
+
 /** package.json `contributes` entries for these commands (what the manifest must contain). */
 export function manifestEntries(): {
   commands: Array<{ command: string; title: string; category: string; icon: string; enablement: string }>;
   menus: Array<{ command: string; when: string; group: string }>;
 } {
-  const commands = REPLICATION_COMMANDS.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, icon: c.icon, enablement: enablementKey(c.id) }));
+  const commands = REPLICATION_COMMANDS.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, icon: c.icon, enablement: enablementWhen(enablementKey(c.id)) }));
   const menus: Array<{ command: string; when: string; group: string }> = [];
   for (const c of REPLICATION_COMMANDS) {
     for (const [i, re] of (c.inline ?? []).entries()) menus.push({ command: c.id, when: `view == ${VIEW_ID} && viewItem =~ /${re}/`, group: `inline@${5 + i}` });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ACTION_IDS, contextFlags } from '../../src/replication/actions.js';
 import { deriveClusterView, type ClusterInput } from '../../src/replication/derive.js';
 import type { ClusterView } from '../../src/replication/views.js';
-import { CATEGORY, REPLICATION_COMMANDS, VIEW_ID, enablementKey, manifestEntries } from '../../src/flows/catalogue.js';
+import { CATEGORY, REPLICATION_COMMANDS, VIEW_ID, enablementKey, enablementWhen, manifestEntries } from '../../src/flows/catalogue.js';
 import { enabledCommands } from '../../src/flows/enablement.js';
 import type { ClusterSnapshot } from '../../src/clusters/poller.js';
 import { health, input, status } from '../fixtures/replication/load.js';
@@ -51,13 +51,19 @@ describe('replication command catalogue', () => {
     for (const id of ids) assert.match(id, /^vaultReplication\.[a-z][A-Za-z]+$/);
   });
 
+  it('every command with an enablement shows in the Command Palette before activation (it activates on use)', () => {
+    const gated = pkg.contributes.commands.filter((c) => c.enablement !== undefined);
+    assert.ok(gated.length > 30, `${gated.length} gated commands`);
+    for (const c of gated) assert.match(c.enablement ?? '', /^!vaultReplication\.active \|\| vaultReplication\.[A-Za-z.]+$/, c.command);
+  });
+
   it('is contributed to package.json exactly as manifestEntries() says', () => {
     const { commands, menus } = manifestEntries();
     for (const c of commands) {
       const found = pkg.contributes.commands.find((x) => x.command === c.command);
       assert.deepEqual(found, c, c.command);
       assert.equal(found?.category, CATEGORY);
-      assert.equal(found?.enablement, enablementKey(c.command));
+      assert.equal(found?.enablement, enablementWhen(enablementKey(c.command)));
     }
     const contributed = pkg.contributes.menus['view/item/context'] ?? [];
     for (const m of menus) {
