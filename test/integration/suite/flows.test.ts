@@ -7,7 +7,7 @@
 // answered the way a user answers it (helpers.ts `answer`): arguments never confirm anything.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { REPLICATION_COMMANDS, enablementKey } from '../../../src/flows/catalogue.js';
+import { REPLICATION_COMMANDS, enablementKey, enablementWhen } from '../../../src/flows/catalogue.js';
 import { VaultClient } from '../../../src/vault/client.js';
 import { EXTENSION_ID, clearClusters, getApi, hasCommand, startSim, waitUntil, writesSince, type Simulator, type VaultReplicationApi } from '../helpers.js';
 import { type FlowClusters, choose, explorerDescription, lastCopied, logInAgain, run, setUpClusters } from './flows-setup.js';
@@ -49,7 +49,7 @@ describe('replication flows (performance, seed topology)', function () {
       assert.ok(await hasCommand(c.id), `${c.id} is registered`);
       const contributed = pkg.contributes.commands.find((x) => x.command === c.id);
       assert.equal(contributed?.category, 'Vault Replication', c.id);
-      assert.equal(contributed?.enablement, enablementKey(c.id), c.id);
+      assert.equal(contributed?.enablement, enablementWhen(enablementKey(c.id)), c.id);
       const menu = pkg.contributes.menus['view/item/context']?.find((m) => m.command === c.id);
       assert.match(menu?.when ?? '', /^view == vaultReplication\.clusters && viewItem =~ \//, c.id);
     }
