@@ -25,6 +25,8 @@ import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { credentialBinding } from '../src/clusters/definitions.js';
+import type { ClusterDefinition } from '../src/clusters/settings.js';
 
 export interface ChildResult {
   scenario: 'hidden' | 'visible';
@@ -460,9 +462,11 @@ async function main(): Promise<void> {
     })),
     'vaultReplication.refreshInterval': 10,
   };
+  // Bound to the definition they were obtained with, as the extension stores them (else it drops them).
+  const binding = (i: number) => credentialBinding({ name: `bench-${i + 1}`, address: `http://127.0.0.1:${trapPort}`, auth: { method: 'token' } } as ClusterDefinition);
   const freshSecrets = () => new Map(Array.from({ length: CLUSTERS }, (_, i) => [
     `vaultReplication.cluster.bench-${i + 1}.token`,
-    JSON.stringify({ token: `hvs.benchtoken${String(i).padStart(20, '0')}`, address: `http://127.0.0.1:${trapPort}`, method: 'token', renewable: false, ttl: 0, obtainedAt: Date.now(), policies: ['root'] }),
+    JSON.stringify({ token: `hvs.benchtoken${String(i).padStart(20, '0')}`, address: `http://127.0.0.1:${trapPort}`, method: 'token', renewable: false, ttl: 0, obtainedAt: Date.now(), policies: ['root'], binding: binding(i) }),
   ]));
   const packageJSON = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string; publisher: string; name: string };
 

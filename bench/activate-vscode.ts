@@ -4,8 +4,8 @@
 // computes as codeLoadingTime + activateCallTime from what the extension host reports).
 //
 // Each sample is a cold window: a fresh code-server (so a fresh extension host process) with the
-// packaged .vsix installed, opening a workspace that configures CLUSTERS clusters (token files,
-// an address nobody listens on), in a fresh Chromium context. The Vault Replication view is
+// packaged .vsix installed and CLUSTERS clusters in the user settings (token files,
+// an address nobody listens on), opening a workspace in a fresh Chromium context. The Vault Replication view is
 // opened (activating the extension if nothing did before), then Show Running Extensions is read.
 //
 // Positive control, in the same window: a tiny extension loaded as extensionDevelopmentPath that
@@ -39,6 +39,7 @@ export interface VscodeSample {
 
 interface Sandbox {
   baseDir: string;
+  userData: string;
 }
 interface CodeServer {
   url: string;
@@ -75,7 +76,8 @@ exports.deactivate = () => undefined;
 `);
 }
 
-function writeWorkspace(dir: string, clusters: number): void {
+/** The workspace, and CLUSTERS clusters where a user defines them: the user data dir's Machine/settings.json (a remote window's user settings). */
+function writeWorkspace(dir: string, userData: string, clusters: number): void {
   const tokens = join(dir, 'tokens');
   mkdirSync(join(dir, 'workspace', '.vscode'), { recursive: true });
   mkdirSync(tokens, { recursive: true, mode: 0o700 });
@@ -85,7 +87,8 @@ function writeWorkspace(dir: string, clusters: number): void {
     chmodSync(file, 0o600);
     return { name: `bench-${String(i).padStart(2, '0')}`, address: DEAD_ADDRESS, auth: { method: 'tokenFile', path: file } };
   });
-  writeFileSync(join(dir, 'workspace', '.vscode', 'settings.json'), JSON.stringify({ 'vaultReplication.clusters': entries }, null, 2) + '\n');
+  mkdirSync(join(userData, 'Machine'), { recursive: true });
+  writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'vaultReplication.clusters': entries }, null, 2) + '\n');
 }
 
 /** "Activation: 12ms" / "Startup Activation: 12ms" → 12; undefined while "Activating...". */
@@ -145,7 +148,7 @@ export async function measureInCodeServer(samples: number, clusters: number, pro
   h.installExtension(sb, vsix);
   const controlDir = join(sb.baseDir, 'activation-control');
   writeControlExtension(controlDir);
-  writeWorkspace(sb.baseDir, clusters);
+  writeWorkspace(sb.baseDir, sb.userData, clusters);
   const workspace = join(sb.baseDir, 'workspace');
   const chromium = await h.launchChromium(sb);
   const out: VscodeSample[] = [];

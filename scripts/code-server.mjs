@@ -257,7 +257,9 @@ export function packageVsix(outFile) {
   mkdirSync(join(outFile, '..'), { recursive: true });
   rmSync(outFile, { force: true });
   const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile],
+  // No repository yet: relative links in the README (SECURITY.md, BENCHMARKS.md) stay relative
+  // instead of failing the package; a Marketplace release sets `repository` and drops this flag.
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', outFile],
     { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   const entries = zipEntries(outFile).filter((e) => !e.endsWith('/'));
