@@ -47,6 +47,8 @@ export interface SizeReport {
   extension: FileSize;
   /** dist/http.js: undici, loaded by the Vault client at its first request (absent in older builds). */
   httpChunk?: FileSize;
+  /** dist/features.js: command bodies, panels, policies, verification, loaded at first use. */
+  featuresChunk?: FileSize;
   /** Every JavaScript file of the extension side that ships (extension.js + http.js). */
   extensionShippedBytes: number;
   /** Our webview code: the scripts and style sheets the panel loads, codicons excluded. */
@@ -145,12 +147,15 @@ export async function measureSizes(): Promise<SizeReport> {
   const codicons = webFiles.filter(isCodicon).map(sizeOf);
   const httpPath = join(dist, 'http.js');
   const httpChunk = existsSync(httpPath) ? sizeOf(httpPath) : undefined;
+  const featuresPath = join(dist, 'features.js');
+  const featuresChunk = existsSync(featuresPath) ? sizeOf(featuresPath) : undefined;
   const extension = sizeOf(extPath);
   const { ext, http, web } = await attribute();
   return {
     extension,
     httpChunk,
-    extensionShippedBytes: extension.bytes + (httpChunk?.bytes ?? 0),
+    ...(featuresChunk ? { featuresChunk } : {}),
+    extensionShippedBytes: extension.bytes + (featuresChunk?.bytes ?? 0) + (httpChunk?.bytes ?? 0),
     webview,
     webviewBytes: webview.reduce((a, f) => a + f.bytes, 0),
     codicons,
@@ -173,13 +178,13 @@ export function formatSizes(r: SizeReport, top = 8): string {
   lines.push('| file | bytes | gzip -9 |');
   lines.push('|---|---|---|');
   const http = r.httpChunk ? [r.httpChunk] : [];
-  for (const f of [r.extension, ...http, ...r.webview, ...r.codicons]) lines.push(`| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |`);
+  const features = r.featuresChunk ? [r.featuresChunk] : [];
+  for (const f of [r.extension, ...features, ...http, ...r.webview, ...r.codicons]) lines.push(`| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |`);
   lines.push('');
   lines.push(`extension bundle (dist/extension.js, loaded at activation): ${kb(r.extension.bytes)}`);
-  if (r.httpChunk) {
-    lines.push(`  plus dist/http.js (undici, loaded at the first request, not at activation): ${kb(r.httpChunk.bytes)}`);
-    lines.push(`  all shipped extension JS (extension.js + http.js): ${kb(r.extensionShippedBytes)}`);
-  }
+  if (r.featuresChunk) lines.push(`  plus dist/features.js (commands, panels, policies, verification; loaded at first use): ${kb(r.featuresChunk.bytes)}`);
+  if (r.httpChunk) lines.push(`  plus dist/http.js (undici, loaded at the first request, not at activation): ${kb(r.httpChunk.bytes)}`);
+  lines.push(`  all shipped extension JS (${['extension.js', ...features.map(() => 'features.js'), ...http.map(() => 'http.js')].join(' + ')}): ${kb(r.extensionShippedBytes)}`);
   lines.push(`webview (${r.webview.map((f) => f.file.replace(/^dist\/webview\//, '')).join(' + ')}): ${kb(r.webviewBytes)} = ${verdict(r.webviewBytes, WEBVIEW_TARGET)}`);
   const codiconBytes = r.codicons.reduce((a, f) => a + f.bytes, 0);
   if (codiconBytes) lines.push(`  plus the codicon font + style sheet (third-party, cached by the webview): ${kb(codiconBytes)}`);
