@@ -354,7 +354,7 @@ async function main() {
   }
 
   t = Date.now();
-  const scan = secretScan(sb, runSecrets, { filePlaces, scanRun, skip: [sb.extensions, runShots, screenshotDir, vsix] });
+  const scan = secretScan(sb, runSecrets, { filePlaces, scanRun, skip: [sb.extensions, runShots, screenshotDir, vsix], verbose: options.verbose });
   lap('secret scan', t);
   console.log(`\n${scan.line}`);
   const report = buildReport(results, outcomes, undefined, scan);
@@ -373,9 +373,10 @@ async function main() {
  * token files are where the tokens belong, so they are not places; nor are our own extension's
  * files or the screenshots.
  */
-function secretScan(sb, runSecrets, { filePlaces, scanRun, skip }) {
+function secretScan(sb, runSecrets, { filePlaces, scanRun, skip, verbose }) {
   const skipped = (p) => skip.some((s) => p === s || p.startsWith(`${s}/`)) || /\/tokens$/.test(p) || p.endsWith('.png');
   const places = [...filePlaces(sb.baseDir, skipped), ...runSecrets.pages];
+  if (verbose) for (const p of places) console.log(`[secret scan] place: ${p.where} (${p.text.length} chars)`);
   return scanRun(runSecrets, places, 20);
 }
 
@@ -406,7 +407,8 @@ function buildReport(results, outcomes, error, scan) {
     flaky, outcomes, results,
   };
   if (scan) report.secretScan = { ok: scan.ok, secrets: scan.secrets, places: scan.places, leaks: scan.leaks, line: scan.line };
-  if (error) report.error = error;
+  // A failed scan is the run's error: scripts/test.mjs shows it beside the e2e counts.
+  if (error || (scan && !scan.ok)) report.error = error ?? scan.line;
   return report;
 }
 
@@ -420,7 +422,6 @@ function printSummary(report) {
   for (const f of report.flaky) console.log(`[e2e] FLAKY: "${f.scenario}" failed attempt 1 at "${f.failedAt}" (${(f.message ?? '').split('\n')[0]}), then passed ${f.attempts - 1} re-run(s)`);
   for (const r of report.results.filter((x) => x.state === 'failed')) console.log(`[e2e] FAILED: ${r.scenario} › ${r.step}: ${(r.message ?? '').split('\n')[0]}`);
   if (report.error) console.log(`[e2e] FAILED: ${report.error}`);
-  if (report.secretScan && !report.secretScan.ok) console.log(`[e2e] FAILED: ${report.secretScan.line}`);
   const s = report.scenarios;
   const flakyNames = report.flaky.length ? ` (${report.flaky.map((f) => f.scenario).join(', ')})` : '';
   console.log(`e2e: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped; scenarios: ${s.passed} passed, ${s.flaky} flaky${flakyNames}, ${s.failed} failed: ${report.ok ? 'OK' : 'FAILED'}`);
