@@ -295,8 +295,9 @@ export class Workbench {
    * e.g. MARKDOWN_PREVIEW beside our status panel.
    */
   webview(extensionId?: string): FrameLocator {
+    // Webviews of background tabs keep their (hidden) frames: only a visible one is read.
     const outer = extensionId === undefined ? 'iframe.webview.ready' : `iframe.webview.ready[src*="extensionId=${cssString(extensionId)}"]`;
-    return this.page.frameLocator(outer).first().frameLocator('#active-frame');
+    return this.page.frameLocator(`${outer}:visible`).first().frameLocator('#active-frame');
   }
 
   /** Waits until the webview's body contains `text`; returns the body text. */

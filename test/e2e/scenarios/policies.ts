@@ -13,13 +13,23 @@ import { MARKDOWN_PREVIEW, pollUntil } from '../workbench.js';
 const VIEW = 'Clusters';
 const exact = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
+/** The text of the last report read: the preview shows a new report in the same webview. */
+let lastReport = '';
+
 /**
  * The verification report the command opened (`vault-verify:/report-<n>.md` in the Markdown
- * preview), read like a user reads it: its text and the summary table's rows (cells as text).
+ * preview), read like a user reads it once it shows: its text and the summary table's rows
+ * (cells as text). The preview is reused for the next report, whose tab title changes before
+ * its content, so it waits for a report other than the last one read.
  */
 async function readReport(ctx: E2EContext, n: number): Promise<{ text: string; rows: string[][] }> {
   await ctx.workbench.waitForTab(`Preview report-${n}.md`, 30_000);
-  const text = await ctx.workbench.waitForWebviewText(/Replication verification of .*Result: /, 15_000, MARKDOWN_PREVIEW);
+  const previous = n === 1 ? '' : lastReport;
+  const text = await pollUntil(`report ${n} in the Markdown preview`, async () => {
+    const body = await ctx.workbench.waitForWebviewText(/Replication verification of .*Result: /, 15_000, MARKDOWN_PREVIEW);
+    return body !== previous ? body : undefined;
+  }, { timeoutMs: 15_000 });
+  lastReport = text;
   const rows = await ctx.workbench.webview(MARKDOWN_PREVIEW).locator('table').first().locator('tbody tr')
     .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
   return { text, rows };
@@ -116,7 +126,12 @@ export const scenario: Scenario = {
         } finally {
           ctx.sim.heal();
         }
-        await ctx.workbench.waitForWebviewText(/replicated to eu-west in [\d.]+ s/, 30_000);
+        // The user refreshes rather than waiting for the next poll to see eu-west catch up.
+        await pollUntil('eu-west caught up in the panel\'s history', async () => {
+          if (/replicated to eu-west in [\d.]+ s/.test(((await ctx.workbench.webview().locator('body').textContent({ timeout: 2_000 })) ?? '').replace(/\s+/g, ' '))) return true;
+          await ctx.workbench.runCommand('Vault Replication: Refresh');
+          return false;
+        }, { timeoutMs: 30_000, intervalMs: 1_500 });
         await ctx.page.mouse.move(900, 600);
         await ctx.screenshot('policy-eu-west-caught-up');
       },
@@ -150,6 +165,8 @@ export const scenario: Scenario = {
         // The warning that goes with the report offers the diff.
         await ctx.workbench.toast(/eu-west drifted \(1\)/).locator('a.monaco-button', { hasText: 'Show Drift Diff' }).click();
         await ctx.workbench.waitForTab('policy "drifty"', 15_000);
+        // The verification's progress notification ends with it.
+        await pollUntil('the verification\'s progress notification gone', async () => !(await ctx.workbench.notifications()).some((m) => /^Verifying replication/.test(m)), { timeoutMs: 10_000 });
         await ctx.page.mouse.move(900, 600);
         await ctx.screenshot('verify-drift-diff');
       },
