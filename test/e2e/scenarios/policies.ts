@@ -84,6 +84,8 @@ export const scenario: Scenario = {
           if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
           return undefined;
         }, { timeoutMs: 20_000, intervalMs: 1_000 });
+        // Off the folder first: its tooltip would cover "app" (the click waited 7 s for it to go).
+        await ctx.page.mouse.move(900, 600);
         await app.click();
         await ctx.workbench.waitForTab('app.hcl', 15_000);
         await ctx.workbench.waitForTab(`Replication: ${PRIMARY}`, 15_000);
