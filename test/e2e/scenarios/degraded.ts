@@ -110,7 +110,7 @@ export const scenario: Scenario = {
   name: 'degraded primary, dark and light',
   steps: [
     {
-      name: 'eu-west is cut off from us-east-2: the primary\'s row says degraded and why',
+      name: 'eu-west is cut off from us-east-2: the primary\'s row, its Performance row and the status bar tooltip say degraded and why',
       async run(ctx) {
         await setUpPerformanceReplication(ctx);
         await waitForReplicationSet(ctx);
@@ -123,6 +123,18 @@ export const scenario: Scenario = {
           await ctx.workbench.runCommand('Vault Replication: Refresh');
           return false;
         }, { timeoutMs: 40_000, intervalMs: 1_000 });
+        // Its Performance row says why too, and so does the status bar's tooltip.
+        const rows = await ctx.workbench.treeItems('Clusters');
+        assert.ok(rows.some((r) => /^Performance, primary · running · /.test(r) && REASON.test(r)), `the Performance row says why: ${rows.join(' | ')}`);
+        const status = ctx.page.locator('.part.statusbar .statusbar-item').filter({ hasText: /3 clusters/ }).first();
+        const tip = ctx.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /us-east-2\sdegraded:\sPerformance\ssecondary\seu-west\sis\sdisconnected/ }).first();
+        await pollUntil('the status bar tooltip with us-east-2\'s reason', async () => {
+          if (await tip.isVisible()) return true;
+          await ctx.page.mouse.move(900, 600);
+          await status.hover();
+          return false;
+        }, { timeoutMs: 15_000, intervalMs: 1_500 });
+        await ctx.page.mouse.move(900, 600);
       },
     },
     {
