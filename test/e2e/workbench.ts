@@ -239,6 +239,11 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: match }) }).first();
   }
 
+  /** Waits until the toast whose message matches has faded in (before a screenshot of it). */
+  async waitForToastShown(match: RegExp, timeoutMs = 10_000): Promise<void> {
+    await pollUntil(`the notification ${match} faded in`, async () => ((await this.toast(match).getAttribute('class', { timeout: 1_000 })) ?? '').includes('notification-fade-in-done'), { timeoutMs });
+  }
+
   /** The modal dialog VS Code shows for `showWarningMessage({ modal: true })`. */
   dialog(): Locator {
     return this.page.locator('.monaco-dialog-box');
@@ -258,9 +263,10 @@ export class Workbench {
 
   /**
    * Answers a typed confirmation as a user does: "Continue…" on the modal that names the
-   * cluster, then the cluster's name in the input (a wrong name is refused first), Enter.
+   * cluster, then the cluster's name in the input (with `showWrongName`, a wrong one is refused
+   * first), `beforeEnter` (e.g. a screenshot), Enter.
    */
-  async confirmTyped(cluster: string, { showWrongName = false }: { showWrongName?: boolean } = {}): Promise<void> {
+  async confirmTyped(cluster: string, { showWrongName = false, beforeEnter }: { showWrongName?: boolean; beforeEnter?: () => Promise<unknown> } = {}): Promise<void> {
     await this.dialogText();
     await this.dialogButton('Continue…');
     await pollUntil('the typed confirmation', async () => new RegExp(`Type "${escapeRegExp(cluster)}" to confirm`).test(await this.quickText()));
@@ -272,6 +278,7 @@ export class Workbench {
       if (!(await this.quickInput().isVisible())) throw new Error(`a wrong name ("${cluster.slice(0, -1)}") was accepted`);
     }
     await input.fill(cluster);
+    await beforeEnter?.();
     await this.page.keyboard.press('Enter');
   }
 

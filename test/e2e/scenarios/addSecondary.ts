@@ -59,12 +59,12 @@ async function addSecondary(ctx: E2EContext, secondary: string, shots: boolean):
   assert.match(said, new RegExp(`type the cluster name "${secondary}"`));
   await shot('add-secondary-3-wipe-warning');
   // The typed confirmation: a wrong name cannot be accepted.
-  await workbench.confirmTyped(secondary, { showWrongName: shots });
-  await shot('add-secondary-4-progress');
+  await workbench.confirmTyped(secondary, { showWrongName: shots, beforeEnter: () => shot('add-secondary-4-typed-confirmation') });
   const done = await workbench.waitForNotification(new RegExp(`${secondary} is now a performance secondary of ${PRIMARY} \\(id "${secondary}"\\)`), 60_000);
   assert.match(done, /streaming WALs/);
   const again = new RegExp(`${secondary} was activated as a secondary.*Log in to ${secondary} again`);
   await workbench.waitForNotification(again, 10_000);
+  await workbench.waitForToastShown(again);
   await shot('add-secondary-5-done-and-log-in-again');
   // Activation replaced the secondary's tokens: a fresh one goes into its token file (the
   // simulator's stand-in for generate-root), then "Log In" on the notification.

@@ -44,8 +44,8 @@ export const scenario: Scenario = {
           assert.equal(await message.locator(tag).count(), 0, `no ${tag} in the notification's message`);
         }
         // The screenshot once the progress toast has gone and this one has faded in.
-        await pollUntil('the error toast alone and faded in', async () =>
-          (await workbench.notifications()).length === 1 && (await workbench.toast(/internal error enabling replication/).getAttribute('class') ?? '').includes('notification-fade-in-done'));
+        await pollUntil('the progress toast gone', async () => (await workbench.notifications()).length === 1);
+        await workbench.waitForToastShown(/internal error enabling replication/);
         await page.mouse.move(900, 600);
         await ctx.screenshot('hostile-error-notification');
 

@@ -124,6 +124,7 @@ export const scenario: Scenario = {
       async run(ctx) {
         try {
           await ctx.workbench.waitForNotification(/eu-west has not caught up with policy "app"/, 15_000);
+          await ctx.workbench.waitForToastShown(/eu-west has not caught up with policy "app"/);
           await ctx.screenshot('policy-eu-west-flagged');
         } finally {
           ctx.sim.heal();
