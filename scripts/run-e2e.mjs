@@ -19,11 +19,11 @@
 //
 // Usage: node scripts/run-e2e.mjs [--no-build] [--scenario SUBSTRING] [--retries N] [--verbose]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTestVscode } from './install-test-vscode.mjs';
-import { installExtension, launchChromium, packageVsix, projectRoot, runSandbox, seconds, startCodeServer, typeScriptRequire } from './code-server.mjs';
+import { CLEAN_USER_SETTINGS, installExtension, launchChromium, packageVsix, projectRoot, runSandbox, seconds, startCodeServer, typeScriptRequire } from './code-server.mjs';
 
 const USAGE = 'usage: node scripts/run-e2e.mjs [--no-build] [--scenario SUBSTRING] [--retries N (default 1)] [--verbose]';
 class UsageError extends Error {}
@@ -110,47 +110,76 @@ const pageErrorText = (messages) => `uncaught page error${messages.length > 1 ? 
 
 /**
  * A clean slate for one scenario on the shared code-server and Chromium: a new simulator (seed
- * topology, unconfigured), a new workspace whose settings define its three clusters (each token
- * in a 0600 file, never in settings) and a new browser context (fresh storage, so no login or
- * secret carries over), opened on a laid-out workbench. Scenarios by different authors cannot
- * leave state behind for each other.
+ * topology, unconfigured), its three clusters in the user's (machine) settings of code-server,
+ * each token in a 0600 file, never in settings (`vaultReplication.clusters` is machine-scoped: a
+ * workspace cannot define them), the clean user settings again, a new empty workspace, and a new
+ * browser context (fresh storage, so no login or secret carries over), opened on a laid-out
+ * workbench whose Clusters view lists the scenario's clusters. Scenarios by different authors
+ * cannot leave state behind for each other. `close` captures the page for the secret scan first.
  */
-async function openScenario(n, { runDir, server, chromium, startSimulator, Workbench, pageErrors, verbose }) {
-  const dir = join(runDir, `scenario-${n}`);
+async function openScenario(dirName, label, { runDir, sb, server, chromium, startSimulator, Workbench, pageErrors, verbose, runSecrets }) {
+  const dir = join(runDir, dirName);
   const sim = await startSimulator({ topology: 'seed', streamDelayMs: 150 });
   let context;
+  let page;
+  let clusters = [];
+  /** Everything the scenario's simulator issued and the token files hold, for the run's scan. */
+  const keepSecrets = () => {
+    runSecrets.add(sim.issuedSecrets(), sim.clusters.map((c) => c.rootToken));
+    for (const c of clusters) {
+      try { runSecrets.add([readFileSync(c.tokenFile, 'utf8')]); } catch { /* never written */ }
+    }
+  };
+  const finish = async () => {
+    pageErrors.closed = true;
+    if (page) await runSecrets.capturePage(page, label).catch((e) => runSecrets.gaps.push(`the page of ${label}: ${e.message}`));
+    keepSecrets();
+    await context?.close().catch(() => {});
+    await sim.stop();
+  };
   try {
     const workspace = join(dir, 'workspace');
     const tokenDir = join(dir, 'tokens');
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
-    const clusters = sim.clusters.map((c) => {
+    clusters = sim.clusters.map((c) => {
       const tokenFile = join(tokenDir, `${c.name}.token`);
       writeFileSync(tokenFile, `${c.rootToken}\n`, { mode: 0o600 });
       chmodSync(tokenFile, 0o600);
       return { name: c.name, address: c.address, tokenFile };
     });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+    // code-server is a remote window: machine-scoped user settings are its Machine/settings.json.
+    writeJson(join(sb.userData, 'Machine', 'settings.json'), {
       'vaultReplication.clusters': clusters.map((c) => ({ name: c.name, address: c.address, auth: { method: 'tokenFile', path: c.tokenFile } })),
-    }, null, 2) + '\n');
-    writeFileSync(join(workspace, 'README.md'), '# Vault replication e2e workspace\n\nClusters are defined in .vscode/settings.json.\n');
+    });
+    // An earlier scenario may have changed user settings (a colour theme): back to the clean ones.
+    writeJson(join(sb.userData, 'User', 'settings.json'), CLEAN_USER_SETTINGS);
+    writeJson(join(workspace, '.vscode', 'settings.json'), {});
+    writeFileSync(join(workspace, 'README.md'), '# Vault replication e2e workspace\n\nThe clusters are defined in the user settings of this VS Code.\n');
 
     context = await chromium.newContext();
-    const page = await context.newPage();
+    page = await context.newPage();
     await page.bringToFront(); // a focused window: VS Code shows hovers and some UI only then
     page.on('pageerror', (e) => pageErrors.add(e));
     if (verbose) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     const workbench = new Workbench(page);
     await workbench.waitReady();
-    const ctx = { page, workbench, sim, clusters, workspace, serverUrl: server.url, screenshot: undefined };
-    return { ctx, close: async () => { pageErrors.closed = true; await context.close().catch(() => {}); await sim.stop(); } };
+    await workbench.waitForClusters(clusters.map((c) => c.name));
+    const ctx = {
+      page, workbench, sim, clusters, workspace, userData: sb.userData, serverUrl: server.url, screenshot: undefined,
+      noteSecret: (value) => runSecrets.add([value]),
+    };
+    return { ctx, close: finish };
   } catch (e) {
-    pageErrors.closed = true;
-    await context?.close().catch(() => {});
-    await sim.stop();
+    await finish();
     throw e;
   }
+}
+
+function writeJson(file, value) {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 /** The first failed step of an attempt; `structural` failures (a broken scenario) are not retried. */
@@ -189,6 +218,8 @@ async function main() {
   const requireTs = await typeScriptRequire();
   const { Workbench } = requireTs(join(projectRoot, 'test', 'e2e', 'workbench.ts'));
   const { startSimulator } = requireTs(join(projectRoot, 'test', 'vault-sim', 'index.ts'));
+  const { RunSecrets, filePlaces, scanRun } = requireTs(join(projectRoot, 'test', 'e2e', 'runScan.ts'));
+  const runSecrets = new RunSecrets();
 
   // Screenshots go to the run's folder first and replace test-results/screenshots at the end.
   const runShots = join(runDir, 'screenshots');
@@ -216,7 +247,8 @@ async function main() {
       const pageErrors = new PageErrorLog(scenario.name);
       let setup;
       try {
-        setup = await openScenario(index + 1, { runDir, server, chromium, startSimulator, Workbench, pageErrors, verbose: options.verbose });
+        const label = `"${scenario.name}"${attempt > 1 ? ` (attempt ${attempt})` : ''}`;
+        setup = await openScenario(`scenario-${index + 1}${attempt > 1 ? `-attempt-${attempt}` : ''}`, label, { runDir, sb, server, chromium, startSimulator, Workbench, pageErrors, verbose: options.verbose, runSecrets });
       } catch (e) {
         const message = `could not set the scenario up: ${e instanceof Error ? e.message : String(e)}`;
         for (const pe of pageErrors.entries) console.log(`  ! page error while the workbench opened for "${scenario.name}": ${pe.message.split('\n')[0]}`);
@@ -321,13 +353,31 @@ async function main() {
     renameSync(runShots, screenshotDir);
   }
 
-  const report = buildReport(results, outcomes);
+  t = Date.now();
+  const scan = secretScan(sb, runSecrets, { filePlaces, scanRun, skip: [sb.extensions, runShots, screenshotDir, vsix], verbose: options.verbose });
+  lap('secret scan', t);
+  console.log(`\n${scan.line}`);
+  const report = buildReport(results, outcomes, undefined, scan);
   writeReport(report);
   console.log(`\n[e2e] screenshots in ${screenshotDir} (${shotNo}); ${timings.join(', ')}; total ${seconds(Date.now() - t0)}`);
   if (report.ok) rmSync(runDir, { recursive: true, force: true });
   else console.log(`[e2e] run folder kept for a look: ${runDir} (code-server.log, workspace)`);
   printSummary(report);
   return report.ok ? 0 : 1;
+}
+
+/**
+ * The run-wide secret scan over everything the sandbox holds once code-server has stopped (its
+ * logs, the extension host's and our output channel's log files, the user data dir's settings
+ * and state, every scenario workspace) and the page and frame DOMs captured per scenario. The
+ * token files are where the tokens belong, so they are not places; nor are our own extension's
+ * files or the screenshots.
+ */
+function secretScan(sb, runSecrets, { filePlaces, scanRun, skip, verbose }) {
+  const skipped = (p) => skip.some((s) => p === s || p.startsWith(`${s}/`)) || /\/tokens$/.test(p) || p.endsWith('.png');
+  const places = [...filePlaces(sb.baseDir, skipped), ...runSecrets.pages];
+  if (verbose) for (const p of places) console.log(`[secret scan] place: ${p.where} (${p.text.length} chars)`);
+  return scanRun(runSecrets, places, 20);
 }
 
 /**
@@ -343,7 +393,7 @@ function completeness(scenario, out) {
   return out;
 }
 
-function buildReport(results, outcomes, error) {
+function buildReport(results, outcomes, error, scan) {
   const count = (state) => results.filter((r) => r.state === state).length;
   const flaky = outcomes.filter((o) => o.verdict === 'flaky').map((o) => ({
     scenario: o.scenario, file: o.file, attempts: o.attempts.length,
@@ -351,12 +401,14 @@ function buildReport(results, outcomes, error) {
   }));
   const failedScenarios = outcomes.filter((o) => o.verdict === 'failed').length;
   const report = {
-    ok: !error && outcomes.length > 0 && failedScenarios === 0 && count('failed') + count('skipped') === 0,
+    ok: !error && outcomes.length > 0 && failedScenarios === 0 && count('failed') + count('skipped') === 0 && scan?.ok === true,
     passed: count('passed'), failed: count('failed'), skipped: count('skipped'),
     scenarios: { total: outcomes.length, passed: outcomes.filter((o) => o.verdict === 'passed').length, flaky: flaky.length, failed: failedScenarios },
     flaky, outcomes, results,
   };
-  if (error) report.error = error;
+  if (scan) report.secretScan = { ok: scan.ok, secrets: scan.secrets, places: scan.places, leaks: scan.leaks, line: scan.line };
+  // A failed scan is the run's error: scripts/test.mjs shows it beside the e2e counts.
+  if (error || (scan && !scan.ok)) report.error = error ?? scan.line;
   return report;
 }
 

@@ -29,6 +29,11 @@ export async function pollUntil<T>(what: string, check: () => Promise<T> | T, op
   }
 }
 
+/** The extension id of VS Code's built-in Markdown preview (it shows our verification reports). */
+export const MARKDOWN_PREVIEW = 'vscode.markdown-language-features';
+/** Our extension's id (publisher.name), e.g. for its status panel's webview. */
+export const OUR_EXTENSION = 'vault-replication.vault-replication';
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -76,12 +81,39 @@ export class Workbench {
     return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${cssString(name)}"]`) }).first();
   }
 
-  /** Labels of the visible rows of a tree view (aria-labels of its tree items). */
+  /**
+   * Accessible names of the visible rows of a tree view, read in one go (the tree replaces its
+   * rows while it re-renders). Cluster rows read "us-east-2, healthy, perf primary".
+   */
   async treeItems(viewName: string): Promise<string[]> {
-    const rows = this.viewPane(viewName).locator('.monaco-list-row[role="treeitem"]');
-    const labels: string[] = [];
-    for (const row of await rows.all()) labels.push(((await row.getAttribute('aria-label')) ?? (await row.textContent()) ?? '').trim());
-    return labels;
+    return this.viewPane(viewName).locator('.monaco-list-row[role="treeitem"]')
+      .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+  }
+
+  /** The cluster rows of the Clusters view (its top level), e.g. "us-east-2, degraded, perf primary · …". */
+  async clusterRows(): Promise<string[]> {
+    return this.viewPane('Clusters').locator('.monaco-list-row[role="treeitem"][aria-level="1"]')
+      .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+  }
+
+  /** The cluster row of `name`, or '' when the view does not list it. */
+  async clusterRow(name: string): Promise<string> {
+    return (await this.clusterRows()).find((r) => clusterRowName(r) === name) ?? '';
+  }
+
+  /**
+   * Opens the Clusters view and waits until it lists every one of `names` with its status read
+   * and reachable: what a user sees before doing anything with them.
+   */
+  async waitForClusters(names: readonly string[], timeoutMs = 30_000): Promise<string[]> {
+    await this.openViewContainer('Vault Replication');
+    await this.viewPane('Clusters').waitFor({ state: 'visible', timeout: 10_000 });
+    let rows: string[] = [];
+    const read = (name: string) => rows.some((r) => clusterRowName(r) === name && !/^[^,]+, (not read yet|unreachable),/.test(r));
+    return pollUntil(`the Clusters view to list ${names.join(', ')}, read`, async () => {
+      rows = await this.clusterRows();
+      return names.every(read) ? rows : undefined;
+    }, { timeoutMs }).catch((e: Error) => { throw new Error(`${e.message}; it shows: ${rows.join(' | ') || '(nothing)'}`); });
   }
 
   /** The row of a tree view whose label text is exactly `label`. */
@@ -120,17 +152,16 @@ export class Workbench {
   }
 
   /**
-   * Runs a command the way a user does: F1, type its title, wait for the exact entry, click it.
-   * `title` is what the palette shows, e.g. "Vault Replication: Refresh". A command whose `when`
-   * clause is not yet true (its extension still starting) is retried until `timeoutMs`.
+   * Opens the palette on `search` (default: the title) and clicks the command `title`, e.g.
+   * "Vault Replication: Log In…", leaving whatever it opens (a picker, an input, a modal) to the
+   * caller. The palette's list does not follow context keys while it is open, so a command not
+   * yet enabled (its extension still starting) is looked for again in a fresh palette until `timeoutMs`.
    */
-  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+  async startCommand(title: string, { search = title, timeoutMs = 15_000 }: { search?: string; timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const row = this.quickInput().locator('.quick-input-list .monaco-list-row').filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
-    }).first();
+    const row = this.quickRow(title);
     for (;;) {
-      await this.openCommandPalette(title);
+      await this.openCommandPalette(search);
       try {
         await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) });
         break;
@@ -144,7 +175,41 @@ export class Workbench {
       }
     }
     await row.click();
+  }
+
+  /**
+   * Runs a command the way a user does (F1, its title, click it) and waits for the palette to
+   * close: for commands that ask nothing, e.g. "Vault Replication: Refresh".
+   */
+  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+    await this.startCommand(title, { timeoutMs });
     await pollUntil(`the Command Palette to close after "${title}"`, async () => !(await this.quickInput().isVisible()));
+  }
+
+  /** The quick input's row labelled exactly `label` (an icon before the label is allowed). */
+  quickRow(label: string): Locator {
+    return this.quickInput().locator('.quick-input-list .monaco-list-row').filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+    }).first();
+  }
+
+  /** Clicks the row labelled exactly `label` (a cluster name, a command) once it shows. */
+  async pick(label: string, timeoutMs = 15_000): Promise<void> {
+    const row = this.quickRow(label);
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
+  /** The quick input's whole text (title with its "(n/m)" counter, prompt, validation, items). */
+  async quickText(): Promise<string> {
+    return ((await this.quickInput().textContent()) ?? '').replace(/\s+/g, ' ');
+  }
+
+  /** Waits for the input whose text matches `shows`, types `value` over what is there (unless undefined), presses Enter. */
+  async answer(shows: RegExp, value: string | undefined, timeoutMs = 15_000): Promise<void> {
+    await pollUntil(`the input showing ${shows}`, async () => shows.test(await this.quickText()), { timeoutMs });
+    if (value !== undefined) await this.quickInput().locator('.quick-input-box input').fill(value);
+    await this.page.keyboard.press('Enter');
   }
 
   /** Commands the palette lists for `text` (to see what the extension contributes). */
@@ -158,17 +223,63 @@ export class Workbench {
 
   // ---- notifications, editors, webviews -----------------------------------------------------------
 
-  /** Messages of the notification toasts currently shown. */
+  /** Messages of the notification toasts currently shown, read in one go (toasts come and go). */
   async notifications(): Promise<string[]> {
-    const toasts = this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message');
-    const out: string[] = [];
-    for (const t of await toasts.all()) out.push(((await t.textContent()) ?? '').trim());
-    return out;
+    return this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message')
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
   }
 
   /** Waits for a notification whose message matches. */
   async waitForNotification(match: RegExp, timeoutMs = 10_000): Promise<string> {
     return pollUntil(`a notification matching ${match}`, async () => (await this.notifications()).find((m) => match.test(m)), { timeoutMs });
+  }
+
+  /** The toast whose message matches (to click its buttons or look inside). */
+  toast(match: RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: match }) }).first();
+  }
+
+  /** Waits until the toast whose message matches has faded in (before a screenshot of it). */
+  async waitForToastShown(match: RegExp, timeoutMs = 10_000): Promise<void> {
+    await pollUntil(`the notification ${match} faded in`, async () => ((await this.toast(match).getAttribute('class', { timeout: 1_000 })) ?? '').includes('notification-fade-in-done'), { timeoutMs });
+  }
+
+  /** The modal dialog VS Code shows for `showWarningMessage({ modal: true })`. */
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Waits for the modal and returns its text (message, detail, buttons). */
+  async dialogText(timeoutMs = 15_000): Promise<string> {
+    await this.dialog().waitFor({ state: 'visible', timeout: timeoutMs });
+    return ((await this.dialog().textContent()) ?? '').replace(/\s+/g, ' ');
+  }
+
+  /** Clicks the modal's button labelled exactly `label` and waits for the modal to close. */
+  async dialogButton(label: string): Promise<void> {
+    await this.dialog().locator('.dialog-buttons a.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).click();
+    await this.dialog().waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /**
+   * Answers a typed confirmation as a user does: "Continue…" on the modal that names the
+   * cluster, then the cluster's name in the input (with `showWrongName`, a wrong one is refused
+   * first), `beforeEnter` (e.g. a screenshot), Enter.
+   */
+  async confirmTyped(cluster: string, { showWrongName = false, beforeEnter }: { showWrongName?: boolean; beforeEnter?: () => Promise<unknown> } = {}): Promise<void> {
+    await this.dialogText();
+    await this.dialogButton('Continue…');
+    await pollUntil('the typed confirmation', async () => new RegExp(`Type "${escapeRegExp(cluster)}" to confirm`).test(await this.quickText()));
+    const input = this.quickInput().locator('.quick-input-box input');
+    if (showWrongName) {
+      await input.fill(cluster.slice(0, -1));
+      await pollUntil('the mismatch message', async () => new RegExp(`Type the cluster name "${escapeRegExp(cluster)}" exactly`).test(await this.quickText()));
+      await this.page.keyboard.press('Enter');
+      if (!(await this.quickInput().isVisible())) throw new Error(`a wrong name ("${cluster.slice(0, -1)}") was accepted`);
+    }
+    await input.fill(cluster);
+    await beforeEnter?.();
+    await this.page.keyboard.press('Enter');
   }
 
   /** Titles of the open editor tabs. */
@@ -185,20 +296,29 @@ export class Workbench {
   }
 
   /**
-   * The content of the visible webview: webviews are nested iframes, an outer `iframe.webview`
-   * hosting an inner `#active-frame` with the extension's page.
+   * The content of a visible webview: webviews are nested iframes, an outer `iframe.webview`
+   * hosting an inner `#active-frame` with the extension's page. `extensionId` picks the webview
+   * of one extension (its id is in the outer frame's URL) when several are shown side by side,
+   * e.g. MARKDOWN_PREVIEW beside our status panel.
    */
-  webview(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  webview(extensionId?: string): FrameLocator {
+    // Webviews of background tabs keep their (hidden) frames: only a visible one is read.
+    const outer = extensionId === undefined ? 'iframe.webview.ready' : `iframe.webview.ready[src*="extensionId=${cssString(extensionId)}"]`;
+    return this.page.frameLocator(`${outer}:visible`).first().frameLocator('#active-frame');
   }
 
-  /** Waits until the visible webview's body contains `text`; returns the body text. */
-  async waitForWebviewText(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
-    return pollUntil(`the webview to show ${String(text)}`, async () => {
-      const body = ((await this.webview().locator('body').textContent({ timeout: 1_000 })) ?? '').replace(/\s+/g, ' ');
+  /** Waits until the webview's body contains `text`; returns the body text. */
+  async waitForWebviewText(text: string | RegExp, timeoutMs = 15_000, extensionId?: string): Promise<string> {
+    return pollUntil(`the webview${extensionId ? ` of ${extensionId}` : ''} to show ${String(text)}`, async () => {
+      const body = ((await this.webview(extensionId).locator('body').textContent({ timeout: 1_000 })) ?? '').replace(/\s+/g, ' ');
       return (typeof text === 'string' ? body.includes(text) : text.test(body)) ? body : undefined;
     }, { timeoutMs });
   }
+}
+
+/** A cluster row's name: its accessible name starts with it ("us-east-2, healthy, …"). */
+export function clusterRowName(row: string): string {
+  return row.split(',')[0]!.trim();
 }
 
 function cssString(s: string): string {

@@ -3,10 +3,7 @@
 // and use the Command Palette.
 import assert from 'node:assert/strict';
 import type { Scenario } from '../types.js';
-import { pollUntil } from '../workbench.js';
-
-/** Tree rows read "us-east-2, healthy, replication disabled": the cluster name comes first. */
-const rowName = (row: string) => row.split(',')[0].trim();
+import { clusterRowName as rowName, pollUntil } from '../workbench.js';
 
 export const scenario: Scenario = {
   name: 'smoke',
@@ -21,6 +18,8 @@ export const scenario: Scenario = {
     {
       name: 'the activity bar shows Vault Replication and opens the Clusters view',
       async run({ workbench, screenshot }) {
+        // The run opened the Clusters view to wait for the clusters: go to the file explorer first.
+        await workbench.openViewContainer('Explorer');
         await workbench.openViewContainer('Vault Replication');
         await workbench.viewPane('Clusters').waitFor({ state: 'visible', timeout: 10_000 });
         await screenshot('clusters-view');
@@ -32,7 +31,7 @@ export const scenario: Scenario = {
         // Like the vault CLI with ~/.vault-token, a token file is read without a Log In.
         let rows: string[] = [];
         await pollUntil('us-east-2 shown healthy, beside the two other clusters, all logged in', async () => {
-          rows = await workbench.treeItems('Clusters');
+          rows = await workbench.clusterRows();
           return rows.some((x) => rowName(x) === 'us-east-2' && /healthy/.test(x))
             && clusters.every((c) => rows.some((r) => rowName(r) === c.name && !/logged out|log in again/.test(r)));
         }, { timeoutMs: 15_000 }).catch((e: Error) => { throw new Error(`${e.message}; the tree shows: ${rows.join(' | ')}`); });

@@ -1,34 +1,38 @@
 // Editing a policy beside the status panel and verifying replication, as a user does it on the
-// seed topology (performance replication set up by an earlier scenario, or here through Vault's
-// API): open a policy from the Clusters tree (its editor opens with the cluster's status panel
+// seed topology (performance replication set up before, through Vault's API): open a policy from the Clusters tree (its editor opens with the cluster's status panel
 // beside it), save an edit while eu-west is cut off (the status bar and the panel's history show
 // "replicated to us-east …, eu-west pending"), see eu-west flagged and then catch up, run
-// "Verify Replication" and read the report, and open the diff of a drifted policy.
+// "Verify Replication" and read the report document it opens, and open the diff of a drifted policy.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIMARY, setUpPerformanceReplication, vault, waitForReplicationSet } from '../seed.js';
 import type { E2EContext, Scenario } from '../types.js';
-import { pollUntil } from '../workbench.js';
+import { MARKDOWN_PREVIEW, pollUntil } from '../workbench.js';
 
 const VIEW = 'Clusters';
-const PRIMARY = 'us-east-2';
-const rowName = (row: string) => row.split(',')[0].trim();
 const exact = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
-async function rows(ctx: E2EContext): Promise<string[]> {
-  return ctx.workbench.viewPane(VIEW).locator('.monaco-list-row[role="treeitem"]')
-    .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
-}
+/** The text of the last report read: the preview shows a new report in the same webview. */
+let lastReport = '';
 
-/** One call to a simulated cluster's HTTP API with its root token (setup steps a user did earlier). */
-async function vault(ctx: E2EContext, name: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const c = ctx.sim.cluster(name);
-  const res = await fetch(`${c.address}/v1/${path}`, {
-    method, headers: { 'X-Vault-Token': c.rootToken, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${name}: ${method} ${path} failed: HTTP ${res.status} ${text}`);
-  return text ? JSON.parse(text) as Record<string, unknown> : {};
+/**
+ * The verification report the command opened (`vault-verify:/report-<n>.md` in the Markdown
+ * preview), read like a user reads it once it shows: its text and the summary table's rows
+ * (cells as text). The preview is reused for the next report, whose tab title changes before
+ * its content, so it waits for a report other than the last one read.
+ */
+async function readReport(ctx: E2EContext, n: number): Promise<{ text: string; rows: string[][] }> {
+  await ctx.workbench.waitForTab(`Preview report-${n}.md`, 30_000);
+  const previous = n === 1 ? '' : lastReport;
+  const text = await pollUntil(`report ${n} in the Markdown preview`, async () => {
+    const body = await ctx.workbench.waitForWebviewText(/Replication verification of .*Result: /, 15_000, MARKDOWN_PREVIEW);
+    return body !== previous ? body : undefined;
+  }, { timeoutMs: 15_000 });
+  lastReport = text;
+  const rows = await ctx.workbench.webview(MARKDOWN_PREVIEW).locator('table').first().locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+  return { text, rows };
 }
 
 /** Sets a workspace setting by editing .vscode/settings.json (VS Code picks the change up). */
@@ -54,47 +58,15 @@ export const scenario: Scenario = {
   name: 'policies',
   steps: [
     {
-      name: 'every cluster logged in, performance replication set up, a policy "app" on the primary',
+      name: 'performance replication set up, a policy "app" on the primary, every cluster logged in',
       async run(ctx) {
         setWorkspaceSetting(ctx, 'vaultReplication.propagation.timeoutSeconds', 6);
         // The edit is typed by the browser: keep the editor from adding closing brackets or indentation.
         for (const [k, v] of EDITOR_SETTINGS) setWorkspaceSetting(ctx, k, v);
-        if (ctx.sim.cluster(PRIMARY).snapshot().performance.mode !== 'primary') {
-          await vault(ctx, PRIMARY, 'POST', 'sys/replication/performance/primary/enable', {});
-          for (const name of ['us-east', 'eu-west']) {
-            const reply = await vault(ctx, PRIMARY, 'POST', 'sys/replication/performance/primary/secondary-token', { id: name });
-            const token = (reply.wrap_info as { token: string }).token;
-            await vault(ctx, name, 'POST', 'sys/replication/performance/secondary/enable', { token });
-            // Activation replaced the secondary's tokens: a fresh one goes into its token file.
-            writeFileSync(ctx.clusters.find((c) => c.name === name)!.tokenFile, `${ctx.sim.cluster(name).mintRootToken()}\n`);
-          }
-        }
-        // An earlier scenario may have activated the secondaries (which replaces their tokens)
-        // without refreshing the token files: give any file whose token no longer works a fresh one.
-        for (const c of ctx.clusters) {
-          const token = readFileSync(c.tokenFile, 'utf8').trim();
-          const res = await fetch(`${c.address}/v1/auth/token/lookup-self`, { headers: { 'X-Vault-Token': token } });
-          await res.text();
-          if (res.status === 403) writeFileSync(c.tokenFile, `${ctx.sim.cluster(c.name).mintRootToken()}\n`);
-        }
+        await setUpPerformanceReplication(ctx);
         await vault(ctx, PRIMARY, 'POST', 'sys/policies/acl/app', { policy: 'path "secret/data/app/*" {\n  capabilities = ["read"]\n}\n' });
         await ctx.sim.settle(15_000);
-        await ctx.workbench.openViewContainer('Vault Replication');
-        await ctx.workbench.viewPane(VIEW).waitFor({ state: 'visible', timeout: 10_000 });
-        await pollUntil('the Clusters view to be ready', async () => (await rows(ctx)).length > 0 || /Log In/.test(await ctx.workbench.viewText(VIEW)));
-        // Log in to each cluster from the palette (token files need no typing; logging in again is harmless).
-        // The tree's "Not logged in" rows are not clicked: the tree re-renders on every poll.
-        const notLoggedIn = ctx.workbench.viewPane(VIEW).locator('.monaco-list-row[role="treeitem"]').filter({ hasText: /Not logged in|Log in again/ });
-        for (const c of ctx.clusters) {
-          await ctx.workbench.openCommandPalette('Vault Replication: Log In…');
-          await ctx.workbench.quickInput().locator('.quick-input-list .monaco-list-row').filter({ has: ctx.page.locator('.label-name', { hasText: exact('Vault Replication: Log In…') }) }).first().click();
-          await ctx.workbench.quickInput().locator('.quick-input-list .monaco-list-row').filter({ has: ctx.page.locator('.label-name', { hasText: exact(c.name) }) }).first().click();
-          await pollUntil(`${c.name} in the tree`, async () => (await rows(ctx)).some((r) => rowName(r) === c.name), { timeoutMs: 15_000 });
-        }
-        await pollUntil('every cluster logged in', async () => (await notLoggedIn.count()) === 0, { timeoutMs: 15_000 });
-        assert.equal(await notLoggedIn.count(), 0, `every cluster logged in: ${(await rows(ctx)).join(' | ')}`);
-        await ctx.workbench.runCommand('Vault Replication: Refresh');
-        await pollUntil('us-east-2 shown as performance primary', async () => (await rows(ctx)).some((r) => rowName(r) === PRIMARY && /perf primary/.test(r)), { timeoutMs: 30_000 });
+        await waitForReplicationSet(ctx);
       },
     },
     {
@@ -112,6 +84,8 @@ export const scenario: Scenario = {
           if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
           return undefined;
         }, { timeoutMs: 20_000, intervalMs: 1_000 });
+        // Off the folder first: its tooltip would cover "app" (the click waited 7 s for it to go).
+        await ctx.page.mouse.move(900, 600);
         await app.click();
         await ctx.workbench.waitForTab('app.hcl', 15_000);
         await ctx.workbench.waitForTab(`Replication: ${PRIMARY}`, 15_000);
@@ -150,24 +124,30 @@ export const scenario: Scenario = {
       async run(ctx) {
         try {
           await ctx.workbench.waitForNotification(/eu-west has not caught up with policy "app"/, 15_000);
+          await ctx.workbench.waitForToastShown(/eu-west has not caught up with policy "app"/);
           await ctx.screenshot('policy-eu-west-flagged');
         } finally {
           ctx.sim.heal();
         }
-        await ctx.workbench.waitForWebviewText(/replicated to eu-west in [\d.]+ s/, 30_000);
+        // The user refreshes rather than waiting for the next poll to see eu-west catch up.
+        await pollUntil('eu-west caught up in the panel\'s history', async () => {
+          if (/replicated to eu-west in [\d.]+ s/.test(((await ctx.workbench.webview().locator('body').textContent({ timeout: 2_000 })) ?? '').replace(/\s+/g, ' '))) return true;
+          await ctx.workbench.runCommand('Vault Replication: Refresh');
+          return false;
+        }, { timeoutMs: 30_000, intervalMs: 1_500 });
         await ctx.page.mouse.move(900, 600);
         await ctx.screenshot('policy-eu-west-caught-up');
       },
     },
     {
-      name: 'Verify Replication compares the primary with each secondary and opens the report',
+      name: 'Verify Replication compares the primary with each secondary: the report it opens says in sync',
       async run(ctx) {
         await ctx.page.keyboard.press('Escape');
         await ctx.workbench.runCommand('Vault Replication: Verify Replication');
-        const note = await ctx.workbench.waitForNotification(/^Replication of us-east-2: /, 20_000);
-        assert.match(note, /us-east in sync/);
-        assert.match(note, /eu-west in sync/);
-        await pollUntil('the report preview', async () => (await ctx.workbench.editorTabs()).some((t) => /report-\d+\.md/.test(t)), { timeoutMs: 15_000 });
+        const report = await readReport(ctx, 1);
+        assert.match(report.text, /Replication verification of us-east-2/);
+        assert.match(report.text, /Result: in sync/);
+        assert.deepEqual(report.rows.map((r) => [r[0], r[1], r[3]]), [['eu-west', 'in sync', '0'], ['us-east', 'in sync', '0']], 'secondary, result, drifted');
         await ctx.page.mouse.move(900, 600);
         await ctx.screenshot('verify-report-in-sync');
       },
@@ -175,26 +155,23 @@ export const scenario: Scenario = {
     {
       name: 'a policy missing on a cut-off secondary shows as drift, with a diff',
       async run(ctx) {
+        // eu-west stays cut off until the scenario ends (its simulator is stopped then).
         ctx.sim.partition(PRIMARY, 'eu-west');
-        try {
-          await vault(ctx, PRIMARY, 'POST', 'sys/policies/acl/drifty', { policy: 'path "secret/data/drift/*" {\n  capabilities = ["read"]\n}\n' });
-          await pollUntil('drifty on us-east', async () => ctx.sim.cluster('us-east').policy('drifty') !== undefined);
-          await ctx.workbench.runCommand('Vault Replication: Verify Replication');
-          await ctx.workbench.waitForNotification(/eu-west drifted \(1\)/, 20_000);
-          await pollUntil('the new report preview', async () => (await ctx.workbench.editorTabs()).some((t) => /report-2\.md/.test(t)), { timeoutMs: 15_000 });
-          await ctx.screenshot('verify-report-drift');
-          const button = ctx.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /eu-west drifted/ })
-            .locator('a.monaco-button', { hasText: 'Show Drift Diff' }).first();
-          await button.click();
-          await ctx.workbench.waitForTab('policy "drifty"', 15_000);
-          await ctx.page.mouse.move(900, 600);
-          await ctx.screenshot('verify-drift-diff');
-        } finally {
-          ctx.sim.heal();
-          setWorkspaceSetting(ctx, 'vaultReplication.propagation.timeoutSeconds', undefined);
-          for (const [k] of EDITOR_SETTINGS) setWorkspaceSetting(ctx, k, undefined);
-        }
-        await ctx.sim.settle(15_000);
+        await vault(ctx, PRIMARY, 'POST', 'sys/policies/acl/drifty', { policy: 'path "secret/data/drift/*" {\n  capabilities = ["read"]\n}\n' });
+        await pollUntil('drifty on us-east', async () => ctx.sim.cluster('us-east').policy('drifty') !== undefined);
+        await ctx.workbench.runCommand('Vault Replication: Verify Replication');
+        const report = await readReport(ctx, 2);
+        assert.match(report.text, /Result: DRIFT FOUND/);
+        assert.deepEqual(report.rows.map((r) => [r[0], r[1], r[3]]), [['eu-west', 'DRIFTED', '1'], ['us-east', 'in sync', '0']], 'secondary, result, drifted');
+        assert.match(report.text, /policy "drifty": missing on eu-west/);
+        await ctx.screenshot('verify-report-drift');
+        // The warning that goes with the report offers the diff.
+        await ctx.workbench.toast(/eu-west drifted \(1\)/).locator('a.monaco-button', { hasText: 'Show Drift Diff' }).click();
+        await ctx.workbench.waitForTab('policy "drifty"', 15_000);
+        // The verification's progress notification ends with it.
+        await pollUntil('the verification\'s progress notification gone', async () => !(await ctx.workbench.notifications()).some((m) => /^Verifying replication/.test(m)), { timeoutMs: 10_000 });
+        await ctx.page.mouse.move(900, 600);
+        await ctx.screenshot('verify-drift-diff');
       },
     },
   ],
