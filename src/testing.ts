@@ -20,7 +20,7 @@ import type { VerifyServices } from './verify/services.js';
 /** One thing the user was asked or told, as it was shown (texts after escaping). */
 export type UiRecord =
   | { kind: 'modal'; message: string; detail: string; buttons: string[]; answer?: string }
-  | { kind: 'input'; title: string; prompt: string; value: string; password: boolean; answer?: string; validation?: string }
+  | { kind: 'input'; title: string; prompt: string; value: string; password: boolean; step?: number; totalSteps?: number; answer?: string; validation?: string }
   | { kind: 'pick' | 'pickMany'; title: string; placeholder: string; items: Array<{ label: string; description?: string; detail?: string; refusal?: string }>; answer?: unknown }
   | { kind: 'notify'; severity: Severity; message: string; actions: string[]; answer?: string }
   | { kind: 'progress'; title: string }
@@ -61,6 +61,8 @@ export class RecordingUi implements Ui {
 
   async input(o: InputOptions): Promise<string | undefined> {
     const record: UiRecord = { kind: 'input', title: labelText(o.title), prompt: labelText(o.prompt), value: o.password ? '' : (o.value ?? ''), password: o.password ?? false };
+    if (o.step !== undefined) record.step = o.step;
+    if (o.totalSteps !== undefined) record.totalSteps = o.totalSteps;
     const a = this.answer(record);
     if (!a.answered) return this.real.input(o);
     if (typeof a.value !== 'string') return undefined;

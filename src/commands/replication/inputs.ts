@@ -20,18 +20,19 @@ export function tokenCarriesAddress(token: string): boolean {
 
 /**
  * Asks for what activation needs beyond the token: primary_api_addr only when the token carries
- * no address (`carriesAddress`; a token generated here always does), then ca_file and ca_path.
- * Values given as arguments are taken as they are.
+ * no address (`carriesAddress`; a token generated here always does), then ca_file and ca_path,
+ * numbered from `step` in the order they are shown. Values given as arguments are taken as they are.
  */
 export async function askActivationExtras(ctx: CommandContext, carriesAddress: boolean, step: number, totalSteps: number): Promise<ActivationExtras | undefined> {
   const { args } = ctx;
   const out: ActivationExtras = {};
   const title = ctx.title;
+  let next = step;
   if (args.given('primaryApiAddr') || args.noPrompt || carriesAddress) {
     out.primaryApiAddr = args.string('primaryApiAddr');
   } else {
     const addr = await ctx.ui.input({
-      title, step, totalSteps,
+      title, step: next++, totalSteps,
       prompt: vscode.l10n.t('The token carries no primary address. Primary API address (primary_api_addr), e.g. https://vault-primary.example.com:8200'),
       validate: (v) => validateAddress(v, { required: true }, vscode.l10n.t),
     });
@@ -41,14 +42,14 @@ export async function askActivationExtras(ctx: CommandContext, carriesAddress: b
   if (args.given('caFile') || args.noPrompt) {
     out.caFile = args.string('caFile');
   } else {
-    const ca = await askServerPath(ctx, step + 1, totalSteps, vscode.l10n.t('CA file on the secondary\'s server to verify the primary (ca_file), optional: leave empty for the system roots'), '/etc/vault/tls/ca.pem');
+    const ca = await askServerPath(ctx, next++, totalSteps, vscode.l10n.t('CA file on the secondary\'s server to verify the primary (ca_file), optional: leave empty for the system roots'), '/etc/vault/tls/ca.pem');
     if (ca === undefined) return undefined;
     out.caFile = ca || undefined;
   }
   if (args.given('caPath') || args.noPrompt || out.caFile) {
     out.caPath = args.string('caPath');
   } else {
-    const cap = await askServerPath(ctx, step + 2, totalSteps, vscode.l10n.t('CA directory on the secondary\'s server (ca_path), optional'), '/etc/vault/tls/cas');
+    const cap = await askServerPath(ctx, next, totalSteps, vscode.l10n.t('CA directory on the secondary\'s server (ca_path), optional'), '/etc/vault/tls/cas');
     if (cap === undefined) return undefined;
     out.caPath = cap || undefined;
   }

@@ -230,7 +230,16 @@ describe('confirmations: every destructive or secret-revealing command is refuse
     assert.equal(await role(D, 'performance'), 'disabled');
     const add = { primary: A, secondary: D, id: 'conf-d-2', ttl: '30m', noPrompt: true };
     for (const how of typedRefusals) await refuse('vaultReplication.addPerfSecondary', add, D, how);
-    await confirm('vaultReplication.addPerfSecondary', add, D);
+    // Confirmed as a user does it from the palette: the optional CA prompts are asked (and left empty).
+    const from = api.ui.records.length;
+    const { noPrompt: _asked, ...asUser } = add;
+    await confirm('vaultReplication.addPerfSecondary', asUser, D, { input: () => '' });
+    const steps = api.ui.records.slice(from).flatMap((r) => (r.kind === 'input' && r.step !== undefined ? [`${r.step}/${r.totalSteps ?? '?'} ${r.prompt}`] : []));
+    assert.ok(steps.some((x) => /ca_path/.test(x)), `the CA prompts were asked: ${steps.join(' | ')}`);
+    for (const x of steps) {
+      const [step, total] = x.split(' ')[0].split('/').map(Number);
+      assert.ok(step <= total, `a prompt numbered past its total: ${x}`);
+    }
     assert.equal(await role(D, 'performance'), 'secondary');
     await logInAgain(D);
     await confirm('vaultReplication.disablePerfReplication', { cluster: D }, D);
