@@ -54,6 +54,17 @@ describe('health levels', () => {
   });
 });
 
+/** us-east-2, performance and DR primary, whose DR secondary is disconnected (last heartbeat at `heartbeat`, or none). */
+function primaryWithDrSecondaryDisconnected(heartbeat?: string): ClusterView {
+  const st = statusWith('both-primary', (d) => {
+    calm(d.performance);
+    d.dr.secondaries![0].connection_status = 'disconnected';
+    if (heartbeat) d.dr.secondaries![0].last_heartbeat = heartbeat;
+    else delete d.dr.secondaries![0].last_heartbeat;
+  });
+  return view('us-east-2', { health: health('200-active'), status: st });
+}
+
 describe('roll-up: a primary and the links it owns', () => {
   it('a disconnected performance secondary makes its primary (and its Performance row) degraded, the secondary row broken', () => {
     const st = statusWith('perf-primary', (d) => {
@@ -81,12 +92,7 @@ describe('roll-up: a primary and the links it owns', () => {
   });
 
   it('a disconnected DR secondary makes the DR row and the cluster degraded, the Performance row stays healthy', () => {
-    const st = statusWith('both-primary', (d) => {
-      calm(d.performance);
-      d.dr.secondaries![0].connection_status = 'disconnected';
-      delete d.dr.secondaries![0].last_heartbeat;
-    });
-    const v = view('us-east-2', { health: health('200-active'), status: st });
+    const v = primaryWithDrSecondaryDisconnected();
     const h = assessCluster(v);
     assert.equal(h.level, 'degraded');
     assert.equal(h.modes.dr.level, 'degraded');
@@ -99,19 +105,10 @@ describe('roll-up: a primary and the links it owns', () => {
   });
 
   it('the headline reason is one text for every view: the derived view and the panel header say what the row says', () => {
-    const st = statusWith('both-primary', (d) => {
-      calm(d.performance);
-      d.dr.secondaries![0].connection_status = 'disconnected';
-      delete d.dr.secondaries![0].last_heartbeat;
-    });
-    const v = view('us-east-2', { health: health('200-active'), status: st });
+    const v = primaryWithDrSecondaryDisconnected();
     const h = assessCluster(v);
     assert.equal(headlineReason(h), 'DR secondary dr-1 is disconnected', 'the first reason at the level, without its full stop');
-    const later = view('us-east-2', { health: health('200-active'), status: statusWith('both-primary', (d) => {
-      calm(d.performance);
-      d.dr.secondaries![0].connection_status = 'disconnected';
-      d.dr.secondaries![0].last_heartbeat = '2024-05-01T09:58:00Z';
-    }) });
+    const later = primaryWithDrSecondaryDisconnected('2024-05-01T09:58:00Z');
     const laterHealth = assessCluster(later);
     assert.equal(headlineReason(laterHealth), headlineReason(h), 'a heartbeat further away changes the measurement, not the headline');
     assert.match(reasonText(laterHealth.reasons[0]), /^DR secondary dr-1 is disconnected \(last heartbeat \d+ (s|min)/, 'the full reason says what was measured');
