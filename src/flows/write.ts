@@ -15,7 +15,7 @@ export interface WriteOptions {
   signal?: AbortSignal;
 }
 
-/** Runs one Vault write on `cluster` with logging. `what` names the step for the log ("enable performance primary"). */
+/** Runs one Vault write on `cluster` with logging (vaultCall), and logs the warnings Vault sent with it. */
 export async function vaultWrite(
   env: FlowEnv,
   cluster: string,
@@ -23,21 +23,14 @@ export async function vaultWrite(
   call: (client: VaultClient) => Promise<WriteResult>,
   opts: WriteOptions = {},
 ): Promise<WriteResult> {
-  const client = opts.auth === 'none' ? env.registry.client(cluster) : await clientFor(env, cluster);
-  env.log.info(`${cluster}: ${what}: sending`);
-  try {
+  return vaultCall(env, cluster, what, async (client) => {
     const reply = await call(client);
     logWarnings(env, cluster, reply.warnings);
-    env.log.info(`${cluster}: ${what}: accepted (HTTP ${reply.status})`);
     return reply;
-  } catch (e) {
-    await noteAuthError(env, cluster, e);
-    env.log.error(`${cluster}: ${what} failed`, e);
-    throw e;
-  }
+  }, opts);
 }
 
-/** Like vaultWrite for calls that return something else than a plain write reply. */
+/** Runs one Vault call on `cluster` with logging; an auth error re-checks the login. `what` names the step for the log ("enable performance primary"). */
 export async function vaultCall<T>(
   env: FlowEnv,
   cluster: string,
