@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { startSimulator, type SimCluster, type Simulator, type SimulatorOptions } from '../vault-sim/index.js';
 import type { VaultReplicationApi as ExportedApi } from '../../src/api.js';
 import type { Responder, TestingApi, UiRecord } from '../../src/testing.js';
+import type { ExplorerNode } from '../../src/explorer/node.js';
 
 export type { Simulator, SimCluster, Fault } from '../vault-sim/index.js';
 /** What the suites drive: the extension's parts, exported only in ExtensionMode.Test (src/testing.ts). */
@@ -247,4 +248,20 @@ export function writesSince(c: SimCluster, before: number): string[] {
   const n = c.requestCount - before;
   if (n > c.requestLog.length) throw new Error(`${c.name}: ${n} requests since, more than the request log keeps (${c.requestLog.length})`);
   return c.requestLog.slice(c.requestLog.length - n).filter((r) => r.method !== 'GET' && r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`);
+}
+
+/** Every node of the Clusters tree below `roots`, depth first. */
+export function allNodes(roots: readonly ExplorerNode[]): ExplorerNode[] {
+  const out: ExplorerNode[] = [];
+  const walk = (n: ExplorerNode): void => {
+    out.push(n);
+    n.getChildren().forEach(walk);
+  };
+  roots.forEach(walk);
+  return out;
+}
+
+/** The codicon id of a tree item's icon (undefined when it is not a ThemeIcon). */
+export function iconIdOf(item: vscode.TreeItem): string | undefined {
+  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ClusterNode } from '../../../src/explorer/node.cluster.js';
 import type { ExplorerNode } from '../../../src/explorer/node.js';
 import { VaultClient } from '../../../src/vault/client.js';
-import { answer, clearClusters, getApi, startSim, waitUntil, writeTokenFiles, type Simulator, type VaultReplicationApi } from '../helpers.js';
+import { allNodes, answer, clearClusters, iconIdOf, getApi, startSim, waitUntil, writeTokenFiles, type Simulator, type VaultReplicationApi } from '../helpers.js';
 
 const SEED = ['us-east-2', 'us-east', 'eu-west'];
 
@@ -38,25 +38,13 @@ function item(node: ExplorerNode): vscode.TreeItem {
 }
 
 function iconId(node: ExplorerNode): string | undefined {
-  const icon = item(node).iconPath;
-  return icon instanceof vscode.ThemeIcon ? icon.id : undefined;
+  return iconIdOf(item(node));
 }
 
 function text(node: ExplorerNode): string {
   const i = item(node);
   const tip = i.tooltip instanceof vscode.MarkdownString ? i.tooltip.value : String(i.tooltip ?? '');
   return [String(i.label), String(i.description ?? ''), tip].join(' | ');
-}
-
-/** Every node of the tree, depth first. */
-function allNodes(roots: readonly ExplorerNode[]): ExplorerNode[] {
-  const out: ExplorerNode[] = [];
-  const walk = (n: ExplorerNode) => {
-    out.push(n);
-    n.getChildren().forEach(walk);
-  };
-  roots.forEach(walk);
-  return out;
 }
 
 function secondariesOf(node: ClusterNode, type: 'performance' | 'dr'): Array<{ label: string; description: string; linked?: string }> {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../../src/explorer/node.js';
-import { clearClusters, getApi, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
+import { clearClusters, getApi, iconIdOf, startSim, waitUntil, type Simulator, type VaultReplicationApi } from '../helpers.js';
 import { logInAgain, run, setUpClusters, type FlowClusters } from './flows-setup.js';
 
 const PRIMARY = 'us-east-2';
@@ -31,10 +31,6 @@ function markdownAsText(md: string): string {
   return md.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|~<>])/g, '$1');
 }
 
-function iconId(item: vscode.TreeItem): string {
-  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : String(item.iconPath);
-}
-
 describe('one health model (a primary and the links it owns)', function () {
   this.timeout(120_000);
   let sim: Simulator;
@@ -52,9 +48,9 @@ describe('one health model (a primary and the links it owns)', function () {
     if (!mode) return undefined;
     const cluster = node.getTreeItem();
     return {
-      clusterIcon: iconId(cluster),
+      clusterIcon: iconIdOf(cluster) ?? '',
       clusterDescription: String(cluster.description ?? ''),
-      modeIcon: iconId(mode),
+      modeIcon: iconIdOf(mode) ?? '',
       modeDescription: String(mode.description ?? ''),
       statusBar: api.explorer.statusBarText ?? '',
       statusBarTooltip: markdownAsText(api.explorer.statusBarTooltip ?? ''),

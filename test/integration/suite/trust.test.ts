@@ -11,28 +11,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ExplorerNode } from '../../../src/explorer/node.js';
 import type { FlowOutcome } from '../../../src/flows/env.js';
 import type { UiRecord } from '../../../src/testing.js';
 import { startCaptureServer, type CaptureServer } from '../../vault-sim/index.js';
 import {
-  answer, clearClusters, getApi, rememberSecret, setClustersSetting, setWorkspaceClusters, startSim, waitUntil, writeTokenFiles,
+  allNodes, answer, clearClusters, getApi, rememberSecret, setClustersSetting, setWorkspaceClusters, startSim, waitUntil, writeTokenFiles,
   type Simulator, type VaultReplicationApi,
 } from '../helpers.js';
 
 /** Markdown with its code spans removed: what is left is what can render as markup. */
 function outsideCodeSpans(md: string): string {
   return md.replace(/(`+)[\s\S]*?\1/g, '');
-}
-
-function allNodes(roots: readonly ExplorerNode[]): ExplorerNode[] {
-  const out: ExplorerNode[] = [];
-  const walk = (n: ExplorerNode) => {
-    out.push(n);
-    n.getChildren().forEach(walk);
-  };
-  roots.forEach(walk);
-  return out;
 }
 
 describe('trust boundaries', function () {
