@@ -231,10 +231,6 @@ export function sameEndpoint(a: ClusterDefinition, b: ClusterDefinition): boolea
     && a.tlsServerName === b.tlsServerName && Boolean(a.tlsSkipVerify) === Boolean(b.tlsSkipVerify);
 }
 
-export function sameAuth(a: AuthConfig, b: AuthConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /** Expands a leading `~` the way the vault CLI does for `~/.vault-token`. */
 export function expandHome(path: string, home: string): string {
   if (path === '~') return home;

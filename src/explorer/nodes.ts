@@ -21,11 +21,3 @@ export function isExplorerNode(x: unknown): x is AnyNode {
 export function isDetailNode(x: unknown): x is DetailNode {
   return x instanceof DetailNode;
 }
-
-export function isSecondaryNode(x: unknown): x is SecondaryNode {
-  return x instanceof SecondaryNode;
-}
-
-export function isPolicyNode(x: unknown): x is PolicyNode {
-  return x instanceof PolicyNode;
-}
